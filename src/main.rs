@@ -1,3 +1,116 @@
-fn main() {
-    println!("Hello, world!");
+//! The `lectern` command: parses arguments, runs, reports, picks the exit code.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use lectern::{BuildOptions, diagnostics::Failure};
+
+/// Build annotated reading archives into static websites.
+///
+/// An archive is a folder with site.toml, content/documents/*.md, and optionally
+/// templates/ and static/. Run `lectern serve` inside it to read it in a browser.
+#[derive(Parser)]
+#[command(name = "lectern", version, about, long_about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into the output folder (default: public/).
+    Build {
+        /// The archive's folder, containing site.toml.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Where to write the site (default: site.toml's output_dir under the root).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Fail if the lock file of paragraph ids would change (for CI).
+        #[arg(long)]
+        locked: bool,
+        /// Replace the output folder even if lectern did not create it.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Build the site and serve it on 127.0.0.1.
+    Serve {
+        /// The archive's folder, containing site.toml.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Where to write the site (default: site.toml's output_dir under the root).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Port to listen on; the next free one is used if it is taken.
+        #[arg(long, default_value_t = 8000)]
+        port: u16,
+    },
+    /// Check the archive for problems without writing anything.
+    Check {
+        /// The archive's folder, containing site.toml.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            eprintln!("{failure}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<(), Failure> {
+    match cli.command {
+        Command::Build {
+            root,
+            out,
+            locked,
+            force,
+        } => {
+            let started = std::time::Instant::now();
+            let summary = lectern::build(&BuildOptions {
+                root,
+                out,
+                locked,
+                force,
+            })?;
+            for warning in &summary.warnings {
+                eprint!("{warning}");
+            }
+            eprintln!(
+                "Built {} documents, {} pages into {} in {} ms",
+                summary.documents,
+                summary.pages,
+                summary.out.display(),
+                started.elapsed().as_millis()
+            );
+            Ok(())
+        }
+        Command::Serve { root, out, port } => {
+            let summary = lectern::build(&BuildOptions {
+                root,
+                out,
+                locked: false,
+                force: false,
+            })?;
+            for warning in &summary.warnings {
+                eprint!("{warning}");
+            }
+            lectern::serve::serve(&summary.out, port)
+        }
+        Command::Check { root } => {
+            let warnings = lectern::check(&root)?;
+            for warning in &warnings {
+                eprint!("{warning}");
+            }
+            eprintln!("No errors ({} warnings).", warnings.len());
+            Ok(())
+        }
+    }
 }

@@ -1,0 +1,130 @@
+//! Front matter: the TOML between the `+++` lines that open a content file.
+
+use std::ops::Range;
+use std::path::Path;
+use std::sync::Arc;
+
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+
+use crate::date::FuzzyDate;
+use crate::diagnostics::{self, Diagnostic};
+
+/// What a document's front matter may say. Everything but the text is optional:
+/// an archive records what a document states and leaves the rest out.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentMeta {
+    /// The title as printed. A document without one is listed by its first words.
+    pub title: Option<String>,
+    /// Subtitle, deck or standfirst as printed.
+    pub subtitle: Option<String>,
+    /// Authors' names, in the order printed.
+    #[serde(default)]
+    pub authors: Vec<String>,
+    /// The byline exactly as printed ("By Arun Anand"), when the document has one.
+    pub byline: Option<String>,
+    /// Where it was published (newspaper, think tank, website).
+    pub publication: Option<String>,
+    /// When it was published: `YYYY`, `YYYY-MM`, `YYYY-MM-DD` or a range `a/b`.
+    pub date: Option<FuzzyDate>,
+    /// What sort of document this is: `article`, `timeline`, `commentary`, `report`…
+    /// A `timeline`'s `##` headings are its dated entries.
+    #[serde(default = "default_kind")]
+    pub kind: String,
+    /// The series it belongs to, and its part number in that series.
+    pub series: Option<String>,
+    pub part: Option<u32>,
+    /// The editor's one- or two-sentence summary for listings.
+    pub summary: Option<String>,
+    /// Where the original was published online.
+    pub url: Option<String>,
+    /// The lead image's caption and credit, as printed.
+    pub image_caption: Option<String>,
+    pub image_credit: Option<String>,
+}
+
+fn default_kind() -> String {
+    "article".into()
+}
+
+/// A content file split into its front matter and body, as byte ranges of its text.
+#[derive(Debug, Clone)]
+pub struct Split {
+    pub front: Range<usize>,
+    pub body: Range<usize>,
+}
+
+/// Finds the `+++` fences. The opening fence must be the file's first line.
+pub fn split(path: &Path, source: &Arc<str>) -> Result<Split, Diagnostic> {
+    let text: &str = source;
+    let first_line_end = text.find('\n').map_or(text.len(), |i| i + 1);
+    if text[..first_line_end].trim_end() != "+++" {
+        return Err(Diagnostic::error(path, "missing front matter")
+            .at(source, 0..first_line_end.saturating_sub(1))
+            .help(
+                "start the file with a `+++` line, the TOML front matter, and another `+++` line",
+            ));
+    }
+    let mut offset = first_line_end;
+    for line in text[first_line_end..].split_inclusive('\n') {
+        if line.trim_end() == "+++" {
+            return Ok(Split {
+                front: first_line_end..offset,
+                body: offset + line.len()..text.len(),
+            });
+        }
+        offset += line.len();
+    }
+    Err(Diagnostic::error(path, "front matter is never closed")
+        .at(source, 0..3)
+        .help("did you forget the closing `+++` line after the front matter?"))
+}
+
+/// Deserialises the front matter of `source` into `T`, with errors located in the file.
+pub fn parse<T: DeserializeOwned>(
+    path: &Path,
+    source: &Arc<str>,
+    split: &Split,
+) -> Result<T, Diagnostic> {
+    toml::from_str(&source[split.front.clone()])
+        .map_err(|e| diagnostics::from_toml(path, source, split.front.start, &e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn meta(text: &str) -> Result<DocumentMeta, Diagnostic> {
+        let source: Arc<str> = Arc::from(text);
+        let path = Path::new("a.md");
+        let split = split(path, &source)?;
+        parse(path, &source, &split)
+    }
+
+    #[test]
+    fn splits_and_parses() {
+        let m = meta("+++\ntitle = \"T\"\ndate = \"1999-04\"\n+++\nBody\n").unwrap();
+        assert_eq!(m.title.as_deref(), Some("T"));
+        assert_eq!(m.kind, "article");
+        assert_eq!(m.date.unwrap().to_string(), "1999-04");
+    }
+
+    #[test]
+    fn missing_fences_are_explained() {
+        let e = meta("title = \"T\"\n").unwrap_err();
+        assert!(e.help.unwrap().contains("`+++`"));
+        let e = meta("+++\ntitle = \"T\"\nBody\n").unwrap_err();
+        assert_eq!(e.message, "front matter is never closed");
+    }
+
+    #[test]
+    fn errors_point_into_the_file() {
+        let e = meta("+++\ntitle = \"T\"\nauthor = [\"A\"]\n+++\n").unwrap_err();
+        assert_eq!(e.line_col(), Some((3, 1)));
+        assert_eq!(e.help.as_deref(), Some("did you mean `authors`?"));
+        let e = meta("+++\ndate = \"2002-02-30\"\n+++\n").unwrap_err();
+        assert!(e.message.contains("no day 30"), "{}", e.message);
+        assert_eq!(e.line_col(), Some((2, 8)));
+    }
+}

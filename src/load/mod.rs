@@ -1,0 +1,234 @@
+//! Stage 1, load: read the archive from disk into plain data.
+//!
+//! Reads `site.toml` and every content file, splits front matter from body and
+//! checks that each file is UTF-8 text with a valid slug. Nothing here interprets
+//! Markdown. Problems are collected across all files, not stopped at the first.
+
+pub mod front_matter;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use crate::config::SiteConfig;
+use crate::diagnostics::{Diagnostic, Failure};
+pub use front_matter::DocumentMeta;
+
+/// Slugs the generator uses for its own pages; a document may not take them.
+pub const RESERVED_SLUGS: &[&str] = &[
+    "entities",
+    "sources",
+    "timeline",
+    "annotations",
+    "static",
+    "search",
+];
+
+/// An archive as read from disk.
+#[derive(Debug, Clone)]
+pub struct Archive {
+    pub root: PathBuf,
+    pub config: SiteConfig,
+    /// Sorted by slug.
+    pub documents: Vec<DocumentSource>,
+}
+
+/// One content file: where it is (relative to the root) and its text.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    pub path: PathBuf,
+    pub text: Arc<str>,
+}
+
+/// A document before its Markdown is parsed.
+#[derive(Debug, Clone)]
+pub struct DocumentSource {
+    pub slug: String,
+    pub file: SourceFile,
+    pub meta: DocumentMeta,
+    /// Byte offset of the body in `file.text`, so later stages report true positions.
+    pub body_start: usize,
+}
+
+impl DocumentSource {
+    pub fn body(&self) -> &str {
+        &self.file.text[self.body_start..]
+    }
+}
+
+/// Reads the archive at `root`.
+pub fn load(root: &Path) -> Result<Archive, Failure> {
+    let config = SiteConfig::load(root)?;
+    let documents_dir = root.join("content").join("documents");
+    if !documents_dir.is_dir() {
+        return Err(Diagnostic::error(
+            Path::new("content/documents"),
+            format!("no documents folder at {}", documents_dir.display()),
+        )
+        .help("put each document in content/documents/<slug>.md, or pass --root with the archive's folder")
+        .into());
+    }
+    let paths = markdown_files(root, &documents_dir)?;
+    let results: Vec<Result<DocumentSource, Diagnostic>> = paths
+        .par_iter()
+        .map(|path| load_document(root, path))
+        .collect();
+
+    let mut diagnostics = Vec::new();
+    let mut documents = Vec::new();
+    for result in results {
+        match result {
+            Ok(doc) => documents.push(doc),
+            Err(d) => diagnostics.push(d),
+        }
+    }
+    documents.sort_by(|a, b| {
+        a.slug
+            .cmp(&b.slug)
+            .then_with(|| a.file.path.cmp(&b.file.path))
+    });
+    for pair in documents.windows(2) {
+        if pair[0].slug == pair[1].slug {
+            diagnostics.push(
+                Diagnostic::error(
+                    &pair[1].file.path,
+                    format!("duplicate slug `{}`", pair[1].slug),
+                )
+                .help(format!(
+                    "{} has the same file name; rename one of them",
+                    pair[0].file.path.display()
+                )),
+            );
+        }
+    }
+    if !diagnostics.is_empty() {
+        return Err(Failure::new(diagnostics));
+    }
+    Ok(Archive {
+        root: root.to_path_buf(),
+        config,
+        documents,
+    })
+}
+
+/// Every `.md` file below `dir`, sorted, as paths relative to `root`.
+fn markdown_files(root: &Path, dir: &Path) -> Result<Vec<PathBuf>, Failure> {
+    let mut paths = Vec::new();
+    for entry in WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.map_err(|e| {
+            let path = e.path().unwrap_or(dir).to_path_buf();
+            Failure::from(Diagnostic::error(
+                &path,
+                format!("could not read {}: {e}", path.display()),
+            ))
+        })?;
+        let is_markdown = entry.path().extension().is_some_and(|x| x == "md");
+        if entry.file_type().is_file() && is_markdown {
+            let relative = entry.path().strip_prefix(root).unwrap_or(entry.path());
+            paths.push(relative.to_path_buf());
+        }
+    }
+    Ok(paths)
+}
+
+/// Reads a content file as UTF-8 text, refusing binary files.
+pub fn read_text(root: &Path, path: &Path) -> Result<Arc<str>, Diagnostic> {
+    let bytes = std::fs::read(root.join(path))
+        .map_err(|e| Diagnostic::error(path, format!("could not read {}: {e}", path.display())))?;
+    if bytes.contains(&0) {
+        return Err(
+            Diagnostic::error(path, "this looks like a binary file, not Markdown text")
+                .help("move images and other binary files to static/"),
+        );
+    }
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let bytes = e.as_bytes();
+        let line = bytes[..valid].iter().filter(|&&b| b == b'\n').count() + 1;
+        Diagnostic::error(
+            path,
+            format!("line {line} is not valid UTF-8 (byte {valid})"),
+        )
+        .help("save the file as UTF-8")
+    })?;
+    // A byte-order mark would hide the opening `+++`.
+    Ok(Arc::from(text.strip_prefix('\u{feff}').unwrap_or(&text)))
+}
+
+fn load_document(root: &Path, path: &Path) -> Result<DocumentSource, Diagnostic> {
+    let text = read_text(root, path)?;
+    let slug = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("")
+        .to_string();
+    if !is_slug(&slug) {
+        return Err(
+            Diagnostic::error(path, format!("`{slug}` cannot be a URL slug")).help(format!(
+                "name the file with lower-case letters, digits and hyphens, e.g. `{}.md`",
+                slugify(&slug)
+            )),
+        );
+    }
+    if RESERVED_SLUGS.contains(&slug.as_str()) {
+        return Err(Diagnostic::error(
+            path,
+            format!("`{slug}` is reserved for lectern's own pages"),
+        )
+        .help(format!("rename the file, e.g. `{slug}-document.md`")));
+    }
+    let split = front_matter::split(path, &text)?;
+    let meta = front_matter::parse(path, &text, &split)?;
+    Ok(DocumentSource {
+        slug,
+        file: SourceFile {
+            path: path.to_path_buf(),
+            text,
+        },
+        meta,
+        body_start: split.body.start,
+    })
+}
+
+/// Lower-case ASCII letters and digits in hyphen-separated words.
+pub fn is_slug(s: &str) -> bool {
+    !s.is_empty()
+        && s.split('-').all(|w| {
+            !w.is_empty()
+                && w.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
+}
+
+/// The nearest valid slug to `s`.
+pub fn slugify(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    let trimmed = out.trim_end_matches('-');
+    if trimmed.is_empty() {
+        "document".into()
+    } else {
+        trimmed.into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs() {
+        assert!(is_slug("khaksar-timeline"));
+        assert!(!is_slug("Khaksar Timeline"));
+        assert!(!is_slug("a--b"));
+        assert_eq!(slugify("Khaksar Timeline (2002)"), "khaksar-timeline-2002");
+    }
+}

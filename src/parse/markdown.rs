@@ -1,0 +1,898 @@
+//! Markdown body → HTML, citable blocks, headings, footnotes and links.
+//!
+//! pulldown-cmark's events pass through one walk that
+//! 1. turns `> [!kind]` block quotes into callouts (pull quotes, figures, bios…);
+//! 2. opens a citable block at each paragraph, heading, list item and table, leaving
+//!    a placeholder for its tags because its id is known only once every block's
+//!    text is (ids come from the whole document, see `crate::ids`);
+//! 3. numbers footnote references in order of first use and moves definitions out
+//!    of the flow, to be rendered at the end with links both ways;
+//! 4. highlights fenced code and rewrites links to other documents' `.md` files.
+//!
+//! Offsets are kept relative to the whole file so diagnostics point at real lines.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::Path;
+use std::sync::Arc;
+
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+use super::highlight;
+use crate::date::FuzzyDate;
+use crate::diagnostics::{Diagnostic, suggest};
+
+/// What kind of element a citable block is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BlockKind {
+    Paragraph,
+    Heading,
+    Item,
+    Table,
+}
+
+/// A citable block before its id is known.
+#[derive(Debug, Clone)]
+pub struct RawBlock {
+    pub kind: BlockKind,
+    /// Plain text, markup stripped.
+    pub text: String,
+    /// An id the author wrote: `{#id}` at the end of a paragraph, or a heading's `{#id}`.
+    pub explicit: Option<String>,
+    /// Byte offset of the block in the file.
+    pub offset: usize,
+    /// Heading level, classes and date, for headings.
+    pub heading: Option<HeadingInfo>,
+}
+
+#[derive(Debug, Clone)]
+pub struct HeadingInfo {
+    pub level: u8,
+    pub classes: Vec<String>,
+    pub date: Option<FuzzyDate>,
+}
+
+/// A footnote definition, rendered, with the ids of the references that point to it.
+#[derive(Debug, Clone)]
+pub struct RawFootnote {
+    pub label: String,
+    /// 1-based, in order of first reference; unreferenced notes come last.
+    pub number: usize,
+    pub html: String,
+    pub references: Vec<String>,
+}
+
+/// A link to another document, to be checked once every document is known.
+#[derive(Debug, Clone)]
+pub struct CrossLink {
+    /// The target document, or `None` for an anchor in the same document.
+    pub slug: Option<String>,
+    pub anchor: Option<String>,
+    pub offset: usize,
+}
+
+/// The walk's result: HTML with a placeholder per block tag, to be filled by [`Walked::finish`].
+pub struct Walked {
+    pub blocks: Vec<RawBlock>,
+    pub footnotes: Vec<RawFootnote>,
+    pub links: Vec<CrossLink>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// HTML pieces; `Piece::Open(i)`/`Piece::Close(i)` stand for block `i`'s tags.
+    pieces: Vec<Piece>,
+}
+
+enum Piece {
+    Html(String),
+    Open(usize),
+    Close(usize),
+}
+
+const CALLOUTS: &[&str] = &["pullquote", "figure", "bio", "disclaimer", "note"];
+
+fn options() -> Options {
+    Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_TABLES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// Walks the Markdown `body`, which starts at byte `body_start` of `source`.
+pub fn walk(path: &Path, source: &Arc<str>, body_start: usize) -> Walked {
+    let body = &source[body_start..];
+    let events: Vec<(Event, Range<usize>)> = Parser::new_ext(body, options())
+        .into_offset_iter()
+        .collect();
+    let mut walker = Walker {
+        path,
+        source,
+        base: body_start,
+        body,
+        out: Vec::new(),
+        pieces: Vec::new(),
+        blocks: Vec::new(),
+        open_blocks: Vec::new(),
+        containers: Vec::new(),
+        quiet: 0,
+        footnote_refs: BTreeMap::new(),
+        footnote_order: Vec::new(),
+        defined: events
+            .iter()
+            .filter_map(|(e, _)| match e {
+                Event::Start(Tag::FootnoteDefinition(label)) => Some(label.to_string()),
+                _ => None,
+            })
+            .collect(),
+        definitions: BTreeMap::new(),
+        in_definition: None,
+        skip_until: 0,
+        run: None,
+        links: Vec::new(),
+        diagnostics: Vec::new(),
+    };
+    let mut events = events.into_iter();
+    while let Some((event, range)) = events.next() {
+        if let Event::Start(Tag::CodeBlock(kind)) = &event {
+            let lang = match kind {
+                CodeBlockKind::Fenced(info) => info.split_whitespace().next().map(str::to_string),
+                CodeBlockKind::Indented => None,
+            };
+            let mut code = String::new();
+            for (e, _) in events.by_ref() {
+                match e {
+                    Event::Text(t) => code.push_str(&t),
+                    Event::End(TagEnd::CodeBlock) => break,
+                    _ => {}
+                }
+            }
+            walker.emit_html(highlight::code_block(&code, lang.as_deref()));
+            continue;
+        }
+        walker.event(event, range);
+    }
+    walker.finish()
+}
+
+struct Walker<'a, 'p> {
+    path: &'p Path,
+    source: &'p Arc<str>,
+    base: usize,
+    body: &'a str,
+    /// Markdown events not yet turned into HTML.
+    out: Vec<Event<'a>>,
+    pieces: Vec<Piece>,
+    blocks: Vec<RawBlock>,
+    /// Indices of blocks whose text is being collected, innermost last.
+    open_blocks: Vec<usize>,
+    /// Closing HTML for each open block quote (callout or plain), and for list items.
+    containers: Vec<Container>,
+    /// Depth of containers inside which paragraphs are not citable (pull quotes, items).
+    quiet: usize,
+    footnote_refs: BTreeMap<String, Vec<String>>,
+    footnote_order: Vec<String>,
+    defined: Vec<String>,
+    definitions: BTreeMap<String, Vec<Event<'a>>>,
+    in_definition: Option<(String, Vec<Event<'a>>)>,
+    /// Source offset up to which text belongs to a callout marker and is dropped.
+    skip_until: usize,
+    /// The current run of adjacent text and where it starts, to find `[^missing]`.
+    run: Option<(String, usize)>,
+    links: Vec<CrossLink>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+enum Container {
+    Quote { close: &'static str, quiet: bool },
+    Item { block: usize },
+    Table { block: usize },
+}
+
+impl<'a> Walker<'a, '_> {
+    fn event(&mut self, event: Event<'a>, range: Range<usize>) {
+        if !matches!(event, Event::Text(_)) {
+            self.check_undefined_footnotes();
+        }
+        if let Some((label, events)) = &mut self.in_definition {
+            if let Event::End(TagEnd::FootnoteDefinition) = event {
+                let label = label.clone();
+                let events = std::mem::take(events);
+                self.in_definition = None;
+                self.definitions.insert(label, events);
+            } else {
+                let event = self.inline(event, range);
+                if let Some((_, events)) = &mut self.in_definition {
+                    events.extend(event);
+                }
+            }
+            return;
+        }
+        match event {
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                self.in_definition = Some((label.to_string(), Vec::new()));
+            }
+            Event::Start(Tag::BlockQuote(_)) => self.open_quote(range),
+            Event::End(TagEnd::BlockQuote(_)) => match self.containers.pop() {
+                Some(Container::Quote { close, quiet }) => {
+                    if quiet {
+                        self.quiet -= 1;
+                    }
+                    self.emit_html(close.to_string());
+                }
+                _ => unreachable_container(),
+            },
+            Event::Start(Tag::Paragraph) if self.quiet == 0 => {
+                self.open_block(BlockKind::Paragraph, range.start, None, None);
+            }
+            Event::End(TagEnd::Paragraph) if self.quiet == 0 => self.close_paragraph(),
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => {
+                let info = self.heading_info(level, &classes, &attrs, range.start);
+                self.open_block(
+                    BlockKind::Heading,
+                    range.start,
+                    id.map(|s| s.to_string()),
+                    Some(info),
+                );
+            }
+            Event::End(TagEnd::Heading(_)) => self.close_block(),
+            Event::Start(Tag::Item) if self.quiet == 0 => {
+                let block = self.open_block(BlockKind::Item, range.start, None, None);
+                self.containers.push(Container::Item { block });
+                self.quiet += 1;
+            }
+            Event::End(TagEnd::Item)
+                if matches!(self.containers.last(), Some(Container::Item { .. })) =>
+            {
+                self.quiet -= 1;
+                if let Some(Container::Item { block }) = self.containers.pop() {
+                    self.end_text(block);
+                }
+            }
+            Event::Start(Tag::Table(alignments)) if self.quiet == 0 => {
+                let block = self.new_block(BlockKind::Table, range.start, None, None);
+                self.pieces_push_open(block);
+                self.open_blocks.push(block);
+                self.containers.push(Container::Table { block });
+                self.out.push(Event::Start(Tag::Table(alignments)));
+            }
+            Event::End(TagEnd::Table)
+                if matches!(self.containers.last(), Some(Container::Table { .. })) =>
+            {
+                self.out.push(Event::End(TagEnd::Table));
+                if let Some(Container::Table { block }) = self.containers.pop() {
+                    self.end_text(block);
+                }
+            }
+            other => {
+                let events = self.inline(other, range);
+                self.out.extend(events);
+            }
+        }
+    }
+
+    /// Inline events: text collection, footnote references, links.
+    fn inline(&mut self, event: Event<'a>, range: Range<usize>) -> Vec<Event<'a>> {
+        if !matches!(event, Event::Text(_)) {
+            self.check_undefined_footnotes();
+        }
+        match event {
+            Event::Text(text) => {
+                if range.end + self.base <= self.skip_until {
+                    return Vec::new();
+                }
+                self.collect_text(&text);
+                match &mut self.run {
+                    Some((run, _)) => run.push_str(&text),
+                    None => self.run = Some((text.to_string(), range.start)),
+                }
+                vec![Event::Text(text)]
+            }
+            Event::End(TagEnd::TableCell) => {
+                self.collect_text(" ");
+                vec![event]
+            }
+            Event::Code(code) => {
+                self.collect_text(&code);
+                vec![Event::Code(code)]
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                if range.start + self.base <= self.skip_until + 1 && self.skip_until > 0 {
+                    self.skip_until = 0;
+                    return Vec::new();
+                }
+                self.collect_text(" ");
+                vec![event]
+            }
+            Event::FootnoteReference(label) => self.footnote_reference(&label),
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = self.rewrite_link(dest_url, range.start);
+                vec![Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })]
+            }
+            other => vec![other],
+        }
+    }
+
+    fn collect_text(&mut self, text: &str) {
+        if let Some(&block) = self.open_blocks.last() {
+            self.blocks[block].text.push_str(text);
+        }
+    }
+
+    fn emit_html(&mut self, html: String) {
+        self.flush();
+        self.pieces.push(Piece::Html(html));
+    }
+
+    /// Renders pending events to HTML so a placeholder can follow them.
+    fn flush(&mut self) {
+        if !self.out.is_empty() {
+            let mut html = String::new();
+            pulldown_cmark::html::push_html(&mut html, self.out.drain(..));
+            self.pieces.push(Piece::Html(html));
+        }
+    }
+
+    fn pieces_push_open(&mut self, block: usize) {
+        self.flush();
+        self.pieces.push(Piece::Open(block));
+    }
+
+    fn new_block(
+        &mut self,
+        kind: BlockKind,
+        offset: usize,
+        explicit: Option<String>,
+        heading: Option<HeadingInfo>,
+    ) -> usize {
+        self.blocks.push(RawBlock {
+            kind,
+            text: String::new(),
+            explicit,
+            offset: offset + self.base,
+            heading,
+        });
+        self.blocks.len() - 1
+    }
+
+    fn open_block(
+        &mut self,
+        kind: BlockKind,
+        offset: usize,
+        explicit: Option<String>,
+        heading: Option<HeadingInfo>,
+    ) -> usize {
+        let block = self.new_block(kind, offset, explicit, heading);
+        self.pieces_push_open(block);
+        self.open_blocks.push(block);
+        block
+    }
+
+    fn close_block(&mut self) {
+        if let Some(block) = self.open_blocks.last().copied() {
+            self.end_text(block);
+        }
+    }
+
+    /// Ends block `block`: its closing placeholder follows what has been emitted.
+    fn end_text(&mut self, block: usize) {
+        self.flush();
+        self.pieces.push(Piece::Close(block));
+        if self.open_blocks.last() == Some(&block) {
+            self.open_blocks.pop();
+        }
+        let text = &mut self.blocks[block].text;
+        *text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    }
+
+    /// A paragraph may end with `{#id}`: its explicit id, not part of its text.
+    fn close_paragraph(&mut self) {
+        let Some(&block) = self.open_blocks.last() else {
+            return;
+        };
+        if let Some(Event::Text(last)) = self.out.last()
+            && let Some((kept, id)) = trailing_id(last)
+        {
+            {
+                let kept = kept.to_string();
+                self.blocks[block].explicit = Some(id.to_string());
+                let text = &mut self.blocks[block].text;
+                text.truncate(text.len() - (last.len() - kept.len()));
+                *self.out.last_mut().expect("checked above") = Event::Text(CowStr::from(kept));
+            }
+        }
+        self.end_text(block);
+    }
+
+    fn open_quote(&mut self, range: Range<usize>) {
+        let text = &self.body[range.clone()];
+        let marker = text.trim_start_matches('>').trim_start();
+        let kind = marker
+            .strip_prefix("[!")
+            .and_then(|m| m.split_once(']'))
+            .map(|(k, _)| k);
+        let Some(kind) = kind else {
+            self.emit_html("<blockquote>\n".into());
+            self.containers.push(Container::Quote {
+                close: "</blockquote>\n",
+                quiet: false,
+            });
+            return;
+        };
+        let marker_end = range.start + (text.len() - marker.len()) + kind.len() + 3;
+        self.skip_until = marker_end + self.base;
+        let kind = kind.to_ascii_lowercase();
+        let (open, close, quiet) = match kind.as_str() {
+            "pullquote" => ("<aside class=\"pullquote\">\n", "</aside>\n", true),
+            "figure" => (
+                "<figure class=\"figure\"><figcaption>\n",
+                "</figcaption></figure>\n",
+                false,
+            ),
+            "bio" => ("<aside class=\"bio\">\n", "</aside>\n", false),
+            "disclaimer" => ("<aside class=\"disclaimer\">\n", "</aside>\n", false),
+            "note" => ("<aside class=\"note\">\n", "</aside>\n", false),
+            _ => {
+                let mut d = Diagnostic::error(self.path, format!("unknown callout `[!{kind}]`"))
+                    .at(self.source, range.start + self.base..marker_end + self.base);
+                d = match suggest(&kind, CALLOUTS.iter().copied()) {
+                    Some(s) => d.help(format!("did you mean `[!{s}]`?")),
+                    None => d.help(format!("callouts are {}", CALLOUTS.join(", "))),
+                };
+                self.diagnostics.push(d);
+                ("<blockquote>\n", "</blockquote>\n", false)
+            }
+        };
+        if quiet {
+            self.quiet += 1;
+        }
+        self.emit_html(open.into());
+        self.containers.push(Container::Quote { close, quiet });
+    }
+
+    fn heading_info(
+        &mut self,
+        level: HeadingLevel,
+        classes: &[CowStr],
+        attrs: &[(CowStr, Option<CowStr>)],
+        offset: usize,
+    ) -> HeadingInfo {
+        let mut date = None;
+        for (key, value) in attrs {
+            let at = offset + self.base;
+            let line_end = self.body[offset..]
+                .find('\n')
+                .map_or(self.body.len(), |i| offset + i)
+                + self.base;
+            match (key.as_ref(), value) {
+                ("date", Some(value)) => match FuzzyDate::parse(value) {
+                    Ok(d) => date = Some(d),
+                    Err(e) => self.diagnostics.push(
+                        Diagnostic::error(self.path, format!("invalid date: {e}"))
+                            .at(self.source, at..line_end)
+                            .help("write dates as YYYY, YYYY-MM, YYYY-MM-DD or start/end, e.g. date=2001-09-12/2001-11"),
+                    ),
+                },
+                (key, _) => self.diagnostics.push(
+                    Diagnostic::error(self.path, format!("unknown heading attribute `{key}`"))
+                        .at(self.source, at..line_end)
+                        .help("headings take `{#id .class date=…}`"),
+                ),
+            }
+        }
+        HeadingInfo {
+            level: level as u8,
+            classes: classes.iter().map(|c| c.to_string()).collect(),
+            date,
+        }
+    }
+
+    fn footnote_reference(&mut self, label: &str) -> Vec<Event<'a>> {
+        if !self.defined.iter().any(|l| l == label) {
+            return vec![Event::Text(CowStr::from(format!("[^{label}]")))];
+        }
+        if !self.footnote_order.iter().any(|l| l == label) {
+            self.footnote_order.push(label.to_string());
+        }
+        let number = self
+            .footnote_order
+            .iter()
+            .position(|l| l == label)
+            .map_or(0, |i| i + 1);
+        let refs = self.footnote_refs.entry(label.to_string()).or_default();
+        let id = match refs.len() {
+            0 => format!("fnref-{}", anchor_label(label)),
+            n => format!("fnref-{}-{}", anchor_label(label), n + 1),
+        };
+        refs.push(id.clone());
+        self.collect_text(&number.to_string());
+        vec![Event::Html(CowStr::from(format!(
+            "<sup class=\"fn-ref\"><a id=\"{id}\" href=\"#fn-{}\" role=\"doc-noteref\">{number}</a></sup>",
+            anchor_label(label)
+        )))]
+    }
+
+    /// GFM leaves a reference to a missing definition as literal text, possibly
+    /// split over several text events: report it once the run of text ends.
+    fn check_undefined_footnotes(&mut self) {
+        let Some((text, offset)) = self.run.take() else { return };
+        let mut rest = text.as_str();
+        let mut at = 0;
+        while let Some(i) = rest.find("[^") {
+            let tail = &rest[i + 2..];
+            if let Some(end) = tail.find(']') {
+                let label = &tail[..end];
+                if !label.is_empty() && !label.contains(char::is_whitespace) {
+                    let start = self.base + offset + at + i;
+                    let mut d = Diagnostic::error(
+                        self.path,
+                        format!("footnote `[^{label}]` is referenced but never defined"),
+                    )
+                    .at(self.source, start..start + label.len() + 3);
+                    d = match suggest(label, self.defined.iter().map(String::as_str)) {
+                        Some(s) => d.help(format!("did you mean `[^{s}]`? Otherwise add a line `[^{label}]: …` with the note")),
+                        None => d.help(format!("add a line `[^{label}]: …` with the note's text")),
+                    };
+                    self.diagnostics.push(d);
+                }
+            }
+            at += i + 2;
+            rest = &rest[i + 2..];
+        }
+    }
+
+    /// `other.md#anchor` → `../other/#anchor`, recorded for checking.
+    fn rewrite_link(&mut self, url: CowStr<'a>, offset: usize) -> CowStr<'a> {
+        if let Some(anchor) = url.strip_prefix('#') {
+            let anchor = Some(anchor.to_string());
+            self.links.push(CrossLink {
+                slug: None,
+                anchor,
+                offset: offset + self.base,
+            });
+            return url;
+        }
+        if url.contains("://") || url.starts_with("mailto:") || url.starts_with('/') {
+            return url;
+        }
+        let (path, anchor) = match url.split_once('#') {
+            Some((p, a)) => (p, Some(a.to_string())),
+            None => (url.as_ref(), None),
+        };
+        let Some(stem) = path.strip_suffix(".md") else {
+            return url;
+        };
+        let slug = stem.rsplit('/').next().unwrap_or(stem).to_string();
+        let rewritten = match &anchor {
+            Some(a) => format!("../{slug}/#{a}"),
+            None => format!("../{slug}/"),
+        };
+        self.links.push(CrossLink {
+            slug: Some(slug),
+            anchor,
+            offset: offset + self.base,
+        });
+        CowStr::from(rewritten)
+    }
+
+    fn finish(mut self) -> Walked {
+        self.check_undefined_footnotes();
+        self.flush();
+        let mut footnotes = Vec::new();
+        let mut labels = self.footnote_order.clone();
+        for label in self.definitions.keys() {
+            if !labels.contains(label) {
+                labels.push(label.clone());
+                let at = self.source[self.base..]
+                    .find(&format!("[^{label}]:"))
+                    .map_or(0, |i| i + self.base);
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        self.path,
+                        format!("footnote `[^{label}]` is defined but never referenced"),
+                    )
+                    .at(self.source, at..at + label.len() + 4)
+                    .help(format!(
+                        "add `[^{label}]` where the note belongs, or delete the definition"
+                    )),
+                );
+            }
+        }
+        for (i, label) in labels.iter().enumerate() {
+            let events = self.definitions.remove(label).unwrap_or_default();
+            let mut html = String::new();
+            pulldown_cmark::html::push_html(&mut html, events.into_iter());
+            footnotes.push(RawFootnote {
+                label: label.clone(),
+                number: i + 1,
+                html,
+                references: self.footnote_refs.remove(label).unwrap_or_default(),
+            });
+        }
+        Walked {
+            blocks: self.blocks,
+            footnotes,
+            links: self.links,
+            diagnostics: self.diagnostics,
+            pieces: self.pieces,
+        }
+    }
+}
+
+fn unreachable_container() {
+    // pulldown-cmark balances start and end events; a mismatch would be its bug,
+    // and dropping one closing tag is better than failing the build over it.
+}
+
+/// `label` made safe for an HTML id.
+pub fn anchor_label(label: &str) -> String {
+    label
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect()
+}
+
+/// Splits `text {#id}` into `text` and `id`.
+fn trailing_id(text: &str) -> Option<(&str, &str)> {
+    let trimmed = text.trim_end();
+    let inner = trimmed.strip_suffix('}')?;
+    let open = inner.rfind("{#")?;
+    let id = &inner[open + 2..];
+    let valid = id.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    valid.then(|| (trimmed[..open].trim_end(), id))
+}
+
+impl Walked {
+    /// Fills every block's placeholders given its id and paragraph number, and
+    /// returns the body HTML.
+    ///
+    /// A dated heading opens a timeline entry, a `<section>` that runs to the next
+    /// heading of the same or a higher level.
+    pub fn finish(&self, ids: &[String], numbers: &[Option<usize>]) -> String {
+        let mut html = String::new();
+        let mut entry_level: Option<u8> = None;
+        for piece in &self.pieces {
+            match *piece {
+                Piece::Html(ref h) => html.push_str(h),
+                Piece::Open(i) => {
+                    let block = &self.blocks[i];
+                    if let Some(info) = &block.heading {
+                        if entry_level.is_some_and(|level| info.level <= level) {
+                            html.push_str("</section>\n");
+                            entry_level = None;
+                        }
+                        if let Some(date) = &info.date {
+                            html.push_str(&format!(
+                                "<section class=\"entry\" aria-labelledby=\"{}\" data-date=\"{date}\">\n",
+                                ids[i]
+                            ));
+                            entry_level = Some(info.level);
+                        }
+                    }
+                    open_tag(&mut html, block, &ids[i], numbers[i]);
+                }
+                Piece::Close(i) => close_tag(&mut html, &self.blocks[i], &ids[i], numbers[i]),
+            }
+        }
+        if entry_level.is_some() {
+            html.push_str("</section>\n");
+        }
+        html
+    }
+}
+
+fn open_tag(html: &mut String, block: &RawBlock, id: &str, number: Option<usize>) {
+    let n = number
+        .map(|n| format!(" data-n=\"{n}\""))
+        .unwrap_or_default();
+    match block.kind {
+        BlockKind::Paragraph => html.push_str(&format!("<p id=\"{id}\"{n}>")),
+        BlockKind::Item => html.push_str(&format!("<li id=\"{id}\"{n}>")),
+        BlockKind::Table => html.push_str(&format!("<div class=\"table\" id=\"{id}\"{n}>\n")),
+        BlockKind::Heading => {
+            let info = block.heading.as_ref().expect("headings carry heading info");
+            let class = if info.classes.is_empty() {
+                String::new()
+            } else {
+                format!(" class=\"{}\"", escape(&info.classes.join(" ")))
+            };
+            html.push_str(&format!("<h{} id=\"{id}\"{class}>", info.level));
+        }
+    }
+}
+
+fn close_tag(html: &mut String, block: &RawBlock, id: &str, number: Option<usize>) {
+    let label = match number {
+        Some(n) => format!("Link to paragraph {n}"),
+        None => "Link to this section".to_string(),
+    };
+    let pilcrow = format!("<a class=\"pilcrow\" href=\"#{id}\" aria-label=\"{label}\"></a>");
+    match block.kind {
+        BlockKind::Paragraph => html.push_str(&format!("{pilcrow}</p>\n")),
+        BlockKind::Item => html.push_str(&format!("{pilcrow}</li>\n")),
+        BlockKind::Table => html.push_str(&format!("{pilcrow}</div>\n")),
+        BlockKind::Heading => {
+            let level = block.heading.as_ref().map_or(2, |h| h.level);
+            html.push_str(&format!("{pilcrow}</h{level}>\n"));
+        }
+    }
+}
+
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    pulldown_cmark_escape::escape_html(&mut out, s).ok();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn walk_str(body: &str) -> (Walked, String) {
+        let source: Arc<str> = Arc::from(body);
+        let walked = walk(Path::new("t.md"), &source, 0);
+        let ids: Vec<String> = (0..walked.blocks.len()).map(|i| format!("b{i}")).collect();
+        let numbers: Vec<Option<usize>> = (0..walked.blocks.len()).map(|i| Some(i + 1)).collect();
+        let html = walked.finish(&ids, &numbers);
+        (walked, html)
+    }
+
+    #[test]
+    fn paragraphs_and_headings_become_blocks() {
+        let (w, html) = walk_str("## Much in Common {#much}\n\nOne *two*.\n\nThree `x`.\n");
+        assert_eq!(w.blocks.len(), 3);
+        assert_eq!(w.blocks[0].explicit.as_deref(), Some("much"));
+        assert_eq!(w.blocks[1].text, "One two.");
+        assert!(
+            html.contains("<h2 id=\"b0\">Much in Common<a class=\"pilcrow\" href=\"#b0\""),
+            "{html}"
+        );
+        assert!(
+            html.contains("<p id=\"b1\" data-n=\"2\">One <em>two</em>."),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn explicit_paragraph_id_is_taken_out_of_the_text() {
+        let (w, html) = walk_str("Some text. {#kept-id}\n");
+        assert_eq!(w.blocks[0].explicit.as_deref(), Some("kept-id"));
+        assert_eq!(w.blocks[0].text, "Some text.");
+        assert!(!html.contains("{#"), "{html}");
+    }
+
+    #[test]
+    fn callouts_drop_their_marker() {
+        let (w, html) =
+            walk_str("> [!pullquote]\n> Bravery.\n\n> [!figure]\n> Caption\n> Credit\n");
+        assert!(
+            html.contains("<aside class=\"pullquote\">\n<p>Bravery.</p>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<figure class=\"figure\"><figcaption>\n<p id=\"b0\""),
+            "{html}"
+        );
+        assert!(!html.contains("[!"), "{html}");
+        assert_eq!(w.blocks.len(), 1, "pull quotes are not citable");
+        assert_eq!(w.blocks[0].text, "Caption Credit");
+    }
+
+    #[test]
+    fn unknown_callout_is_reported_with_a_suggestion() {
+        let (w, _) = walk_str("> [!pulquote]\n> X\n");
+        assert_eq!(w.diagnostics[0].message, "unknown callout `[!pulquote]`");
+        assert_eq!(
+            w.diagnostics[0].help.as_deref(),
+            Some("did you mean `[!pullquote]`?")
+        );
+    }
+
+    #[test]
+    fn footnotes_link_both_ways() {
+        let (w, html) = walk_str("A.[^n] B.[^n]\n\n[^n]: The note.\n");
+        assert!(
+            html.contains("<a id=\"fnref-n\" href=\"#fn-n\" role=\"doc-noteref\">1</a>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<a id=\"fnref-n-2\" href=\"#fn-n\""),
+            "{html}"
+        );
+        assert_eq!(w.footnotes[0].references, ["fnref-n", "fnref-n-2"]);
+        assert_eq!(w.footnotes[0].html, "<p>The note.</p>\n");
+        assert!(!html.contains("The note"), "definitions leave the flow");
+    }
+
+    #[test]
+    fn footnote_errors() {
+        let (w, _) = walk_str("A.[^1] B.[^2]\n\n[^1]: One.\n\n[^3]: Three.\n");
+        let messages: Vec<&str> = w.diagnostics.iter().map(|d| d.message.as_str()).collect();
+        assert!(
+            messages.contains(&"footnote `[^2]` is referenced but never defined"),
+            "{messages:?}"
+        );
+        assert!(
+            messages.contains(&"footnote `[^3]` is defined but never referenced"),
+            "{messages:?}"
+        );
+    }
+
+    #[test]
+    fn links_to_documents_are_rewritten() {
+        let (w, html) =
+            walk_str("See [April](khaksar-timeline.md#april-1999) and [x](https://a.org/b.md).\n");
+        assert!(
+            html.contains("href=\"../khaksar-timeline/#april-1999\""),
+            "{html}"
+        );
+        assert!(html.contains("href=\"https://a.org/b.md\""), "{html}");
+        assert_eq!(w.links.len(), 1);
+        assert_eq!(w.links[0].anchor.as_deref(), Some("april-1999"));
+    }
+
+    #[test]
+    fn heading_dates_and_classes() {
+        let (w, html) =
+            walk_str("## April 1999 {#april-1999 .supplied date=1999-04}\n\n## X {date=1999-13}\n");
+        let info = w.blocks[0].heading.as_ref().unwrap();
+        assert_eq!(info.date.unwrap().to_string(), "1999-04");
+        assert!(
+            html.starts_with(
+                "<section class=\"entry\" aria-labelledby=\"b0\" data-date=\"1999-04\">\n<h2"
+            ),
+            "{html}"
+        );
+        assert_eq!(html.matches("</section>").count(), 1, "{html}");
+        assert!(
+            html.contains("<h2 id=\"b0\" class=\"supplied\">April 1999"),
+            "{html}"
+        );
+        assert!(
+            w.diagnostics[0].message.contains("invalid month"),
+            "{}",
+            w.diagnostics[0].message
+        );
+    }
+
+    #[test]
+    fn list_items_and_tables_are_blocks() {
+        let (w, html) = walk_str("- one\n- two\n\n| a |\n|---|\n| b |\n");
+        let kinds: Vec<BlockKind> = w.blocks.iter().map(|b| b.kind).collect();
+        assert_eq!(kinds, [BlockKind::Item, BlockKind::Item, BlockKind::Table]);
+        assert!(
+            html.contains("<li id=\"b0\" data-n=\"1\">one<a class=\"pilcrow\""),
+            "{html}"
+        );
+        assert!(html.contains("<div class=\"table\" id=\"b2\""), "{html}");
+        assert_eq!(w.blocks[2].text, "a b");
+    }
+
+    #[test]
+    fn code_is_highlighted_and_not_citable_text() {
+        let (_, html) = walk_str("```rust\nfn main() {}\n```\n");
+        assert!(html.contains("hl-rust"), "{html}");
+    }
+}

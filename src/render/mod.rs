@@ -1,0 +1,93 @@
+//! Stage 4, render: one Tera context per page, templates from `templates/`.
+//!
+//! Produces every page as a path relative to the output root and its HTML; writing
+//! them is the next stage's job. Pages link to each other relatively (`root` is the
+//! way back to the site root from the page), so one build works at a domain root
+//! and under a sub-path.
+
+mod templates;
+pub mod view;
+
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+use tera::{Context, Tera};
+
+use crate::config::SiteConfig;
+use crate::diagnostics::Failure;
+use crate::parse::Document;
+use view::{DocSummary, DocView, SiteView};
+
+/// A rendered page.
+pub struct Page {
+    /// Relative to the output root, e.g. `khaksar-timeline/index.html`.
+    pub path: PathBuf,
+    pub html: String,
+}
+
+pub struct Renderer {
+    tera: Tera,
+}
+
+impl Renderer {
+    pub fn new(root: &std::path::Path) -> Result<Renderer, Failure> {
+        Ok(Renderer {
+            tera: templates::load(root)?,
+        })
+    }
+
+    /// Renders every page of the site.
+    pub fn render(
+        &self,
+        config: &SiteConfig,
+        documents: &[Document],
+    ) -> Result<Vec<Page>, Failure> {
+        let site = SiteView::new(config);
+        let mut base = Context::new();
+        base.insert("site", &site);
+
+        let summaries: Vec<DocSummary> = documents.iter().map(DocSummary::new).collect();
+        let mut pages = Vec::with_capacity(documents.len() + 2);
+
+        let mut home = base.clone();
+        home.insert("root", "");
+        home.insert("canonical_url", &config.base_url);
+        home.insert("documents", &summaries);
+        pages.push(self.page("home.html", &home, "index.html")?);
+
+        let mut not_found = base.clone();
+        // The 404 page is served at any depth, so it links from the site's base path.
+        not_found.insert("root", config.base_path());
+        pages.push(self.page("404.html", &not_found, "404.html")?);
+
+        let rendered: Result<Vec<Page>, Failure> = documents
+            .par_iter()
+            .map(|doc| {
+                let mut context = base.clone();
+                context.insert("root", "../");
+                context.insert(
+                    "canonical_url",
+                    &format!("{}{}/", config.base_url, doc.source.slug),
+                );
+                context.insert("doc", &DocView::new(doc));
+                self.page(
+                    "document.html",
+                    &context,
+                    &format!("{}/index.html", doc.source.slug),
+                )
+            })
+            .collect();
+        pages.extend(rendered?);
+        Ok(pages)
+    }
+
+    fn page(&self, template: &str, context: &Context, path: &str) -> Result<Page, Failure> {
+        let html = self.tera.render(template, context).map_err(|e| {
+            templates::template_error(&PathBuf::from("templates").join(template), &e)
+        })?;
+        Ok(Page {
+            path: PathBuf::from(path),
+            html,
+        })
+    }
+}

@@ -1,0 +1,100 @@
+//! The Tera instance: built-in templates embedded in the binary, overridden by the
+//! archive's own `templates/`.
+//!
+//! Tera 2 rather than 1: it reports template errors with file, line and a snippet,
+//! and renders faster. Its minor versions have broken templates, so it is pinned to
+//! `~2.4`. Built-ins live under the `lectern/` prefix, which Tera falls back to when
+//! a name (including one in `extends` or `include`) is not found, so an archive can
+//! override any single template and inherit the rest.
+
+use std::path::{Path, PathBuf};
+
+use tera::Tera;
+use walkdir::WalkDir;
+
+use crate::diagnostics::{Diagnostic, Failure};
+
+const PREFIX: &str = "lectern/";
+
+/// The built-in templates, from this repository's `templates/`.
+pub const BUILT_IN: &[(&str, &str)] = &[
+    ("base.html", include_str!("../../templates/base.html")),
+    ("home.html", include_str!("../../templates/home.html")),
+    (
+        "document.html",
+        include_str!("../../templates/document.html"),
+    ),
+    ("404.html", include_str!("../../templates/404.html")),
+    (
+        "partials/nav.html",
+        include_str!("../../templates/partials/nav.html"),
+    ),
+    (
+        "partials/doc_meta.html",
+        include_str!("../../templates/partials/doc_meta.html"),
+    ),
+];
+
+pub fn load(root: &Path) -> Result<Tera, Failure> {
+    let mut tera = Tera::new();
+    tera.set_fallback_prefixes([PREFIX])
+        .map_err(|e| template_error(Path::new("templates"), &e))?;
+    tera.add_raw_templates(
+        BUILT_IN
+            .iter()
+            .map(|(name, text)| (format!("{PREFIX}{name}"), *text)),
+    )
+    .map_err(|e| template_error(Path::new("templates (built-in)"), &e))?;
+
+    let dir = root.join("templates");
+    if !dir.is_dir() {
+        return Ok(tera);
+    }
+    let mut files: Vec<(PathBuf, String)> = Vec::new();
+    for entry in WalkDir::new(&dir).sort_by_file_name() {
+        let entry = entry.map_err(|e| {
+            Failure::from(Diagnostic::error(
+                &dir,
+                format!("could not read templates: {e}"),
+            ))
+        })?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let name = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
+        let name = name.to_string_lossy().replace('\\', "/");
+        files.push((entry.path().to_path_buf(), name));
+    }
+    let mut diagnostics = Vec::new();
+    let mut sources = Vec::new();
+    for (path, name) in files {
+        match crate::load::read_text(root, path.strip_prefix(root).unwrap_or(&path)) {
+            Ok(text) => sources.push((name, text)),
+            Err(d) => diagnostics.push(d),
+        }
+    }
+    if !diagnostics.is_empty() {
+        return Err(Failure::new(diagnostics));
+    }
+    tera.add_raw_templates(
+        sources
+            .iter()
+            .map(|(name, text)| (name.as_str(), text.as_ref())),
+    )
+    .map_err(|e| template_error(Path::new("templates"), &e))?;
+    Ok(tera)
+}
+
+/// Tera's own report already names the template, line and column, with a snippet.
+pub fn template_error(path: &Path, error: &tera::Error) -> Failure {
+    let mut message = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        message.push_str(&format!("\n  caused by: {cause}"));
+        source = cause.source();
+    }
+    let message = message.replace(PREFIX, "");
+    Diagnostic::error(path, format!("template error: {message}"))
+        .help("fix the template named above (built-in templates can be overridden in templates/)")
+        .into()
+}

@@ -1,0 +1,161 @@
+//! What templates see: plain serialisable views, kept apart from the domain types so
+//! templates can change without touching the pipeline and vice versa.
+
+use serde::Serialize;
+
+use crate::config::SiteConfig;
+use crate::date;
+use crate::parse::{Document, Footnote};
+
+#[derive(Serialize)]
+pub struct SiteView<'a> {
+    pub title: &'a str,
+    pub description: Option<&'a str>,
+    pub language: &'a str,
+    pub base_url: &'a str,
+    pub editor: Option<&'a str>,
+}
+
+impl<'a> SiteView<'a> {
+    pub fn new(config: &'a SiteConfig) -> Self {
+        SiteView {
+            title: &config.title,
+            description: config.description.as_deref(),
+            language: &config.language,
+            base_url: &config.base_url,
+            editor: config.editor.as_deref(),
+        }
+    }
+}
+
+/// A document as listings show it.
+#[derive(Serialize)]
+pub struct DocSummary<'a> {
+    pub slug: &'a str,
+    /// Relative to the site root: `slug/`.
+    pub path: String,
+    /// The title, or the first words when the document states none.
+    pub title: &'a str,
+    pub untitled: bool,
+    pub subtitle: Option<&'a str>,
+    pub authors: &'a [String],
+    pub publication: Option<&'a str>,
+    pub kind: &'a str,
+    pub series: Option<&'a str>,
+    pub part: Option<u32>,
+    pub date: Option<String>,
+    pub date_iso: Option<String>,
+    pub summary: Option<&'a str>,
+}
+
+impl<'a> DocSummary<'a> {
+    pub fn new(doc: &'a Document) -> Self {
+        let meta = &doc.source.meta;
+        DocSummary {
+            slug: &doc.source.slug,
+            path: format!("{}/", doc.source.slug),
+            title: meta.title.as_deref().unwrap_or(&doc.incipit),
+            untitled: meta.title.is_none(),
+            subtitle: meta.subtitle.as_deref(),
+            authors: &meta.authors,
+            publication: meta.publication.as_deref(),
+            kind: &meta.kind,
+            series: meta.series.as_deref(),
+            part: meta.part,
+            date: meta.date.as_ref().map(date::human),
+            date_iso: meta.date.as_ref().map(|d| d.iso_start()),
+            summary: meta.summary.as_deref(),
+        }
+    }
+}
+
+/// A document page.
+#[derive(Serialize)]
+pub struct DocView<'a> {
+    #[serde(flatten)]
+    pub summary: DocSummary<'a>,
+    pub byline: Option<&'a str>,
+    pub url: Option<&'a str>,
+    pub image_caption: Option<&'a str>,
+    pub image_credit: Option<&'a str>,
+    pub body: &'a str,
+    pub footnotes: Vec<FootnoteView>,
+    /// The document's headings, for a table of contents (a timeline's entries).
+    pub outline: Vec<OutlineEntry<'a>>,
+    pub word_count: usize,
+}
+
+#[derive(Serialize)]
+pub struct OutlineEntry<'a> {
+    pub id: &'a str,
+    pub level: u8,
+    pub text: &'a str,
+    pub date: Option<String>,
+    pub date_iso: Option<String>,
+    pub supplied: bool,
+}
+
+impl<'a> DocView<'a> {
+    pub fn new(doc: &'a Document) -> Self {
+        let meta = &doc.source.meta;
+        DocView {
+            summary: DocSummary::new(doc),
+            byline: meta.byline.as_deref(),
+            url: meta.url.as_deref(),
+            image_caption: meta.image_caption.as_deref(),
+            image_credit: meta.image_credit.as_deref(),
+            body: &doc.body_html,
+            footnotes: doc.footnotes.iter().map(FootnoteView::new).collect(),
+            outline: doc
+                .blocks
+                .iter()
+                .filter_map(|b| {
+                    Some(OutlineEntry {
+                        id: &b.id,
+                        level: b.level?,
+                        text: &b.text,
+                        date: b.date.as_ref().map(date::human),
+                        date_iso: b.date.as_ref().map(|d| d.iso_start()),
+                        supplied: b.supplied,
+                    })
+                })
+                .collect(),
+            word_count: doc.word_count,
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct FootnoteView {
+    pub id: String,
+    pub number: usize,
+    /// The note with links back to every reference, inside its last paragraph.
+    pub html: String,
+}
+
+impl FootnoteView {
+    fn new(note: &Footnote) -> Self {
+        let backlinks: String = note
+            .references
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let which = if note.references.len() > 1 { format!(" ({})", i + 1) } else { String::new() };
+                format!(
+                    " <a class=\"fn-back\" href=\"#{r}\" role=\"doc-backlink\" aria-label=\"Back to reference {}{which}\"></a>",
+                    note.number
+                )
+            })
+            .collect();
+        let html = note.html.trim_end();
+        let html = match html.strip_suffix("</p>") {
+            Some(inner) => format!("{inner}{backlinks}</p>"),
+            None => format!("{html}{backlinks}"),
+        };
+        FootnoteView {
+            id: note.id.clone(),
+            number: note.number,
+            html,
+        }
+    }
+}

@@ -1,0 +1,216 @@
+//! Stage 5, write: put the rendered site on disk, all or nothing.
+//!
+//! The site is written to a fresh folder beside the output and swapped into place
+//! only when complete, so a failed build leaves the previous site untouched. The
+//! output folder is refused when it would overwrite the archive's own sources, and
+//! a non-empty folder lectern did not create is never replaced without `force`.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::diagnostics::{Diagnostic, Failure};
+use crate::render::Page;
+
+/// Marks a folder as lectern's output, so a later build may replace it.
+pub const MARKER: &str = ".lectern-output";
+
+/// Static files every site gets unless the archive's `static/` has its own.
+pub const BUILT_IN_STATIC: &[(&str, &str)] =
+    &[("style.css", include_str!("../../static/style.css"))];
+
+/// A file to write that is not a page (stylesheets, `.nojekyll`…).
+pub struct Asset {
+    pub path: PathBuf,
+    pub bytes: Vec<u8>,
+}
+
+/// Refuses output folders that would destroy something: the archive itself, one of
+/// its source folders, a folder containing the archive, or a foreign non-empty folder.
+pub fn check_output(root: &Path, out: &Path, force: bool) -> Result<(), Failure> {
+    let root = absolute(root);
+    let out = absolute(out);
+    let refuse = |why: String| -> Result<(), Failure> {
+        Err(Diagnostic::error(&out, why)
+            .help("choose another folder with --out, e.g. `public`")
+            .into())
+    };
+    if root.starts_with(&out) {
+        return refuse(format!(
+            "the output folder {} contains the archive itself",
+            out.display()
+        ));
+    }
+    for source in ["content", "templates", "static"] {
+        if out.starts_with(root.join(source)) {
+            return refuse(format!(
+                "the output folder {} is inside the archive's {source}/ folder",
+                out.display()
+            ));
+        }
+    }
+    let foreign = out.is_dir()
+        && !out.join(MARKER).exists()
+        && fs::read_dir(&out)
+            .map(|mut d| d.next().is_some())
+            .unwrap_or(false);
+    if foreign && !force {
+        return Err(Diagnostic::error(
+            &out,
+            format!(
+                "{} is not empty and was not created by lectern",
+                out.display()
+            ),
+        )
+        .help("pass --force to replace it, or choose an empty folder with --out")
+        .into());
+    }
+    Ok(())
+}
+
+/// Writes `pages`, `assets` and the archive's `static/` into `out`, atomically.
+pub fn write(root: &Path, out: &Path, pages: &[Page], assets: &[Asset]) -> Result<(), Failure> {
+    let out = absolute(out);
+    let parent = out.parent().unwrap_or(Path::new("/")).to_path_buf();
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
+    fs::create_dir_all(&parent).map_err(|e| Failure::io(&parent, "create", e))?;
+    let staging = parent.join(format!(".{name}.lectern-new"));
+    let previous = parent.join(format!(".{name}.lectern-old"));
+    for leftover in [&staging, &previous] {
+        if leftover.exists() {
+            fs::remove_dir_all(leftover).map_err(|e| Failure::io(leftover, "remove", e))?;
+        }
+    }
+    if let Err(failure) = fill(root, &staging, pages, assets) {
+        let _ = fs::remove_dir_all(&staging);
+        return Err(failure);
+    }
+    if out.exists() {
+        fs::rename(&out, &previous).map_err(|e| Failure::io(&out, "move aside", e))?;
+    }
+    if let Err(e) = fs::rename(&staging, &out) {
+        // Put the previous site back rather than leave none.
+        let _ = fs::rename(&previous, &out);
+        return Err(Failure::io(&out, "move into place", e));
+    }
+    if previous.exists() {
+        fs::remove_dir_all(&previous).map_err(|e| Failure::io(&previous, "remove", e))?;
+    }
+    Ok(())
+}
+
+fn fill(root: &Path, dir: &Path, pages: &[Page], assets: &[Asset]) -> Result<(), Failure> {
+    fs::create_dir_all(dir).map_err(|e| Failure::io(dir, "create", e))?;
+    for (name, text) in BUILT_IN_STATIC {
+        put(dir, Path::new(name), text.as_bytes())?;
+    }
+    copy_static(&root.join("static"), dir)?;
+    for asset in assets {
+        put(dir, &asset.path, &asset.bytes)?;
+    }
+    for page in pages {
+        put(dir, &page.path, page.html.as_bytes())?;
+    }
+    put(
+        dir,
+        Path::new(MARKER),
+        b"This folder is written by lectern; a build replaces it whole.\n",
+    )?;
+    Ok(())
+}
+
+/// Writes `bytes` at `dir/path`; `path` comes from slugs and ids that load checked,
+/// but a path that could leave `dir` is refused here too.
+fn put(dir: &Path, path: &Path, bytes: &[u8]) -> Result<(), Failure> {
+    let safe = path
+        .components()
+        .all(|c| matches!(c, std::path::Component::Normal(_)));
+    if !safe {
+        return Err(Diagnostic::error(
+            path,
+            format!(
+                "refusing to write outside the output folder: {}",
+                path.display()
+            ),
+        )
+        .into());
+    }
+    let target = dir.join(path);
+    if let Some(parent) = target.parent() {
+        fs::create_dir_all(parent).map_err(|e| Failure::io(parent, "create", e))?;
+    }
+    fs::write(&target, bytes).map_err(|e| Failure::io(&target, "write", e))
+}
+
+fn copy_static(from: &Path, to: &Path) -> Result<(), Failure> {
+    if !from.is_dir() {
+        return Ok(());
+    }
+    for entry in WalkDir::new(from).sort_by_file_name() {
+        let entry = entry.map_err(|e| {
+            Failure::from(Diagnostic::error(
+                from,
+                format!("could not read static files: {e}"),
+            ))
+        })?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let relative = entry.path().strip_prefix(from).unwrap_or(entry.path());
+        let target = to.join(relative);
+        if let Some(parent) = target.parent() {
+            fs::create_dir_all(parent).map_err(|e| Failure::io(parent, "create", e))?;
+        }
+        fs::copy(entry.path(), &target).map_err(|e| Failure::io(entry.path(), "copy", e))?;
+    }
+    Ok(())
+}
+
+fn absolute(path: &Path) -> PathBuf {
+    let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    // Resolve `..` and symlinks where the folder exists, so comparisons are honest.
+    fs::canonicalize(&path).unwrap_or(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_to_overwrite_sources() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::create_dir_all(root.join("content")).unwrap();
+        for bad in [
+            root.to_path_buf(),
+            root.join("content"),
+            root.join("content/x"),
+            root.join(".."),
+        ] {
+            assert!(check_output(root, &bad, true).is_err(), "{}", bad.display());
+        }
+        assert!(check_output(root, &root.join("public"), false).is_ok());
+    }
+
+    #[test]
+    fn a_foreign_folder_needs_force() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("site");
+        fs::create_dir_all(&out).unwrap();
+        fs::write(out.join("precious.txt"), "x").unwrap();
+        let err = check_output(dir.path(), &out, false).unwrap_err();
+        assert!(err.0[0].help.as_deref().unwrap().contains("--force"));
+        assert!(check_output(dir.path(), &out, true).is_ok());
+    }
+
+    #[test]
+    fn paths_cannot_escape() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(put(dir.path(), Path::new("../x"), b"").is_err());
+        assert!(put(dir.path(), Path::new("/etc/x"), b"").is_err());
+    }
+}
