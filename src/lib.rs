@@ -57,6 +57,7 @@ pub struct BuildSummary {
 struct Checked {
     archive: load::Archive,
     documents: Vec<parse::Document>,
+    entity_links: Vec<link::entities::EntityLinks>,
     lock: Lock,
     lock_changed: bool,
     warnings: Vec<Diagnostic>,
@@ -68,6 +69,9 @@ fn check_archive(root: &Path) -> Result<Checked, Failure> {
     let parsed = parse::parse(&archive, &previous);
     let mut diagnostics = parsed.diagnostics;
     diagnostics.extend(link::check_links(&parsed.documents));
+    let (entity_links, entity_warnings) =
+        link::entities::index(&archive.entities, &parsed.documents);
+    diagnostics.extend(entity_warnings);
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(Failure::new(diagnostics));
     }
@@ -76,6 +80,7 @@ fn check_archive(root: &Path) -> Result<Checked, Failure> {
     Ok(Checked {
         archive,
         documents: parsed.documents,
+        entity_links,
         lock: parsed.lock,
         lock_changed,
         warnings: diagnostics,
@@ -118,7 +123,12 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, Failure> {
     }
 
     let renderer = render::Renderer::new(root)?;
-    let pages = renderer.render(config, &checked.documents)?;
+    let pages = renderer.render(&render::Site {
+        config,
+        documents: &checked.documents,
+        entities: &checked.archive.entities,
+        entity_links: &checked.entity_links,
+    })?;
     let assets = vec![
         write::Asset {
             path: "syntax.css".into(),

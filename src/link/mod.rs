@@ -4,6 +4,8 @@
 //! them. Every link to another document's `.md` file, and every `#anchor`, must
 //! land on an existing document and id.
 
+pub mod entities;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diagnostics::{Diagnostic, suggest};

@@ -4,6 +4,7 @@
 //! checks that each file is UTF-8 text with a valid slug. Nothing here interprets
 //! Markdown. Problems are collected across all files, not stopped at the first.
 
+pub mod entities;
 pub mod front_matter;
 
 use std::path::{Path, PathBuf};
@@ -14,6 +15,7 @@ use walkdir::WalkDir;
 
 use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Failure};
+pub use entities::{EntityMeta, EntitySource};
 pub use front_matter::DocumentMeta;
 
 /// Slugs the generator uses for its own pages; a document may not take them.
@@ -33,6 +35,8 @@ pub struct Archive {
     pub config: SiteConfig,
     /// Sorted by slug.
     pub documents: Vec<DocumentSource>,
+    /// Sorted by id.
+    pub entities: Vec<EntitySource>,
 }
 
 /// One content file: where it is (relative to the root) and its text.
@@ -76,7 +80,7 @@ pub fn load(root: &Path) -> Result<Archive, Failure> {
         .map(|path| load_document(root, path))
         .collect();
 
-    let mut diagnostics = Vec::new();
+    let (entities, mut diagnostics) = entities::load(root, &root.join("content").join("entities"));
     let mut documents = Vec::new();
     for result in results {
         match result {
@@ -110,6 +114,7 @@ pub fn load(root: &Path) -> Result<Archive, Failure> {
         root: root.to_path_buf(),
         config,
         documents,
+        entities,
     })
 }
 

@@ -19,6 +19,7 @@ use std::sync::Arc;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use super::highlight;
+use super::mentions::{Registry, Target};
 use crate::date::FuzzyDate;
 use crate::diagnostics::{Diagnostic, suggest};
 
@@ -57,6 +58,8 @@ pub struct HeadingInfo {
 #[derive(Debug, Clone)]
 pub struct RawFootnote {
     pub label: String,
+    /// Plain text, for snippets of what the note mentions.
+    pub text: String,
     /// 1-based, in order of first reference; unreferenced notes come last.
     pub number: usize,
     pub html: String,
@@ -77,6 +80,7 @@ pub struct Walked {
     pub blocks: Vec<RawBlock>,
     pub footnotes: Vec<RawFootnote>,
     pub links: Vec<CrossLink>,
+    pub mentions: Vec<RawMention>,
     pub diagnostics: Vec<Diagnostic>,
     /// HTML pieces; `Piece::Open(i)`/`Piece::Close(i)` stand for block `i`'s tags.
     pieces: Vec<Piece>,
@@ -98,7 +102,7 @@ fn options() -> Options {
 }
 
 /// Walks the Markdown `body`, which starts at byte `body_start` of `source`.
-pub fn walk(path: &Path, source: &Arc<str>, body_start: usize) -> Walked {
+pub fn walk(path: &Path, source: &Arc<str>, body_start: usize, registry: &Registry) -> Walked {
     let body = &source[body_start..];
     let events: Vec<(Event, Range<usize>)> = Parser::new_ext(body, options())
         .into_offset_iter()
@@ -127,6 +131,9 @@ pub fn walk(path: &Path, source: &Arc<str>, body_start: usize) -> Walked {
         in_definition: None,
         skip_until: 0,
         run: None,
+        registry,
+        link_roles: Vec::new(),
+        mentions: Vec::new(),
         links: Vec::new(),
         diagnostics: Vec::new(),
     };
@@ -171,14 +178,65 @@ struct Walker<'a, 'p> {
     footnote_refs: BTreeMap<String, Vec<String>>,
     footnote_order: Vec<String>,
     defined: Vec<String>,
-    definitions: BTreeMap<String, Vec<Event<'a>>>,
-    in_definition: Option<(String, Vec<Event<'a>>)>,
+    definitions: BTreeMap<String, (Vec<Event<'a>>, String)>,
+    /// The footnote definition being read: label, events, plain text.
+    in_definition: Option<(String, Vec<Event<'a>>, String)>,
     /// Source offset up to which text belongs to a callout marker and is dropped.
     skip_until: usize,
-    /// The current run of adjacent text and where it starts, to find `[^missing]`.
-    run: Option<(String, usize)>,
+    /// Adjacent text events not yet emitted, with the source offset of each piece:
+    /// mentions and `[^missing]` are searched in the whole run.
+    run: Option<TextRun>,
+    registry: &'p Registry,
+    /// For each open link, what its closing tag becomes.
+    link_roles: Vec<LinkRole>,
+    mentions: Vec<RawMention>,
     links: Vec<CrossLink>,
     diagnostics: Vec<Diagnostic>,
+}
+
+#[derive(Default)]
+struct TextRun {
+    text: String,
+    /// `(index in text, source offset)` of each piece.
+    pieces: Vec<(usize, usize)>,
+}
+
+impl TextRun {
+    fn source_offset(&self, index: usize) -> usize {
+        let piece = self
+            .pieces
+            .iter()
+            .rev()
+            .find(|(at, _)| *at <= index)
+            .copied()
+            .unwrap_or((0, 0));
+        piece.1 + (index - piece.0)
+    }
+}
+
+enum LinkRole {
+    Plain,
+    /// An explicit mention, with the index of its record.
+    Mention(Option<usize>),
+    /// An explicit mention of an unknown entity: shown as plain text.
+    Dropped,
+}
+
+/// Where a mention stands, before block ids are known.
+#[derive(Debug, Clone)]
+pub enum Place {
+    Block(usize),
+    Footnote(String),
+}
+
+/// An entity mentioned in a document.
+#[derive(Debug, Clone)]
+pub struct RawMention {
+    pub entity: usize,
+    pub place: Place,
+    /// Byte position and length of the mention in the block's (or note's) plain text.
+    pub position: usize,
+    pub len: usize,
 }
 
 enum Container {
@@ -190,25 +248,22 @@ enum Container {
 impl<'a> Walker<'a, '_> {
     fn event(&mut self, event: Event<'a>, range: Range<usize>) {
         if !matches!(event, Event::Text(_)) {
-            self.check_undefined_footnotes();
+            self.flush_text();
         }
-        if let Some((label, events)) = &mut self.in_definition {
+        if self.in_definition.is_some() {
             if let Event::End(TagEnd::FootnoteDefinition) = event {
-                let label = label.clone();
-                let events = std::mem::take(events);
-                self.in_definition = None;
-                self.definitions.insert(label, events);
-            } else {
-                let event = self.inline(event, range);
-                if let Some((_, events)) = &mut self.in_definition {
-                    events.extend(event);
+                if let Some((label, events, text)) = self.in_definition.take() {
+                    self.definitions
+                        .insert(label, (events, text.trim_end().to_string()));
                 }
+            } else {
+                self.inline(event, range);
             }
             return;
         }
         match event {
             Event::Start(Tag::FootnoteDefinition(label)) => {
-                self.in_definition = Some((label.to_string(), Vec::new()));
+                self.in_definition = Some((label.to_string(), Vec::new(), String::new()));
             }
             Event::Start(Tag::BlockQuote(_)) => self.open_quote(range),
             Event::End(TagEnd::BlockQuote(_)) => match self.containers.pop() {
@@ -267,45 +322,45 @@ impl<'a> Walker<'a, '_> {
                     self.end_text(block);
                 }
             }
-            other => {
-                let events = self.inline(other, range);
-                self.out.extend(events);
-            }
+            other => self.inline(other, range),
+        }
+    }
+
+    /// Where inline events go: the open footnote definition, or the body.
+    fn sink(&mut self) -> &mut Vec<Event<'a>> {
+        match &mut self.in_definition {
+            Some((_, events, _)) => events,
+            None => &mut self.out,
         }
     }
 
     /// Inline events: text collection, footnote references, links.
-    fn inline(&mut self, event: Event<'a>, range: Range<usize>) -> Vec<Event<'a>> {
-        if !matches!(event, Event::Text(_)) {
-            self.check_undefined_footnotes();
-        }
-        match event {
+    fn inline(&mut self, event: Event<'a>, range: Range<usize>) {
+        let event = match event {
             Event::Text(text) => {
                 if range.end + self.base <= self.skip_until {
-                    return Vec::new();
+                    return;
                 }
-                self.collect_text(&text);
-                match &mut self.run {
-                    Some((run, _)) => run.push_str(&text),
-                    None => self.run = Some((text.to_string(), range.start)),
-                }
-                vec![Event::Text(text)]
+                let run = self.run.get_or_insert_with(TextRun::default);
+                run.pieces.push((run.text.len(), range.start));
+                run.text.push_str(&text);
+                return;
             }
             Event::End(TagEnd::TableCell) => {
                 self.collect_text(" ");
-                vec![event]
+                event
             }
             Event::Code(code) => {
                 self.collect_text(&code);
-                vec![Event::Code(code)]
+                Event::Code(code)
             }
             Event::SoftBreak | Event::HardBreak => {
-                if range.start + self.base <= self.skip_until + 1 && self.skip_until > 0 {
+                if self.skip_until > 0 && range.start + self.base <= self.skip_until + 1 {
                     self.skip_until = 0;
-                    return Vec::new();
+                    return;
                 }
                 self.collect_text(" ");
-                vec![event]
+                event
             }
             Event::FootnoteReference(label) => self.footnote_reference(&label),
             Event::Start(Tag::Link {
@@ -314,21 +369,162 @@ impl<'a> Walker<'a, '_> {
                 title,
                 id,
             }) => {
+                if let Some(entity) = dest_url.strip_prefix('@') {
+                    self.explicit_mention(entity, range.start);
+                    return;
+                }
+                self.link_roles.push(LinkRole::Plain);
                 let dest_url = self.rewrite_link(dest_url, range.start);
-                vec![Event::Start(Tag::Link {
+                Event::Start(Tag::Link {
                     link_type,
                     dest_url,
                     title,
                     id,
-                })]
+                })
             }
-            other => vec![other],
+            Event::End(TagEnd::Link) => match self.link_roles.pop() {
+                Some(LinkRole::Mention(index)) => {
+                    let end = self.current_text_len();
+                    if let Some(m) = index.and_then(|i| self.mentions.get_mut(i)) {
+                        m.len = end.saturating_sub(m.position);
+                    }
+                    Event::Html(CowStr::from("</a>"))
+                }
+                Some(LinkRole::Dropped) => return,
+                _ => event,
+            },
+            other => other,
+        };
+        self.sink().push(event);
+    }
+
+    /// Emits the pending run of text, linking the entity mentions in it.
+    fn flush_text(&mut self) {
+        let Some(run) = self.run.take() else { return };
+        self.check_undefined_footnotes(&run);
+        let found = if self.link_roles.is_empty() {
+            self.registry.find(&run.text)
+        } else {
+            Vec::new()
+        };
+        if found.is_empty() {
+            self.collect_text(&run.text);
+            self.sink().push(Event::Text(CowStr::from(run.text)));
+            return;
+        }
+        let mut html = String::with_capacity(run.text.len() * 2);
+        let mut at = 0;
+        for f in found {
+            let before = &run.text[at..f.range.start];
+            self.collect_text(before);
+            html.push_str(&escape(before));
+            let shown = &run.text[f.range.clone()];
+            match f.target {
+                Target::Entity(entity) => {
+                    self.record_mention(entity, shown.len());
+                    html.push_str(&self.registry.link_open(entity));
+                    html.push_str(&escape(shown));
+                    html.push_str("</a>");
+                }
+                Target::Ambiguous(candidates) => {
+                    let start = self.base + run.source_offset(f.range.start);
+                    let ids: Vec<&str> = candidates
+                        .iter()
+                        .map(|&i| self.registry.ids[i].as_str())
+                        .collect();
+                    self.diagnostics.push(
+                        Diagnostic::warning(
+                            self.path,
+                            format!("ambiguous mention `{shown}`: {}", ids.join(", ")),
+                        )
+                        .at(self.source, start..start + shown.len())
+                        .help(format!(
+                            "write `[{shown}](@{})` with the entity meant",
+                            ids[0]
+                        )),
+                    );
+                    html.push_str(&escape(shown));
+                }
+            }
+            self.collect_text(shown);
+            at = f.range.end;
+        }
+        let rest = &run.text[at..];
+        self.collect_text(rest);
+        html.push_str(&escape(rest));
+        self.sink().push(Event::Html(CowStr::from(html)));
+    }
+
+    /// `[text](@entity-id)`: a mention the author made explicit.
+    fn explicit_mention(&mut self, id: &str, offset: usize) {
+        match self.registry.index_of(id) {
+            Some(entity) => {
+                let index = self.record_mention(entity, 0);
+                let open = self.registry.link_open(entity);
+                self.sink().push(Event::Html(CowStr::from(open)));
+                self.link_roles.push(LinkRole::Mention(index));
+            }
+            None => {
+                let start = self.base + offset;
+                let end = self.body[offset..]
+                    .find(')')
+                    .map_or(start + 1, |i| start + i + 1);
+                let mut d = Diagnostic::error(self.path, format!("unknown entity `@{id}`"))
+                    .at(self.source, start..end);
+                d = match suggest(id, self.registry.ids.iter().map(String::as_str)) {
+                    Some(s) => d.help(format!("did you mean `@{s}`?")),
+                    None => {
+                        d.help("entity ids are the file names in content/entities/, without `.md`")
+                    }
+                };
+                self.diagnostics.push(d);
+                self.link_roles.push(LinkRole::Dropped);
+            }
         }
     }
 
+    /// Records a mention at the current position; returns its index.
+    fn record_mention(&mut self, entity: usize, len: usize) -> Option<usize> {
+        let place = match (&self.in_definition, self.open_blocks.last()) {
+            (Some((label, _, _)), _) => Place::Footnote(label.clone()),
+            (None, Some(&block)) => Place::Block(block),
+            (None, None) => return None,
+        };
+        let position = self.current_text_len();
+        self.mentions.push(RawMention {
+            entity,
+            place,
+            position,
+            len,
+        });
+        Some(self.mentions.len() - 1)
+    }
+
+    /// Length of the plain text collected so far for the open block or note.
+    fn current_text_len(&self) -> usize {
+        match (&self.in_definition, self.open_blocks.last()) {
+            (Some((_, _, text)), _) => text.len(),
+            (None, Some(&block)) => self.blocks[block].text.len(),
+            (None, None) => 0,
+        }
+    }
+
+    /// Appends to the plain text of the open block or note, collapsing white space
+    /// as it goes so that recorded positions stay valid.
     fn collect_text(&mut self, text: &str) {
-        if let Some(&block) = self.open_blocks.last() {
-            self.blocks[block].text.push_str(text);
+        let target = match (&mut self.in_definition, self.open_blocks.last()) {
+            (Some((_, _, text)), _) => text,
+            (None, Some(&block)) => &mut self.blocks[block].text,
+            (None, None) => return,
+        };
+        for c in text.chars() {
+            if c.is_whitespace() {
+                if !target.is_empty() && !target.ends_with(' ') {
+                    target.push(' ');
+                }
+            } else {
+                target.push(c);
+            }
         }
     }
 
@@ -395,7 +591,7 @@ impl<'a> Walker<'a, '_> {
             self.open_blocks.pop();
         }
         let text = &mut self.blocks[block].text;
-        *text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        text.truncate(text.trim_end().len());
     }
 
     /// A paragraph may end with `{#id}`: its explicit id, not part of its text.
@@ -500,9 +696,9 @@ impl<'a> Walker<'a, '_> {
         }
     }
 
-    fn footnote_reference(&mut self, label: &str) -> Vec<Event<'a>> {
+    fn footnote_reference(&mut self, label: &str) -> Event<'a> {
         if !self.defined.iter().any(|l| l == label) {
-            return vec![Event::Text(CowStr::from(format!("[^{label}]")))];
+            return Event::Text(CowStr::from(format!("[^{label}]")));
         }
         if !self.footnote_order.iter().any(|l| l == label) {
             self.footnote_order.push(label.to_string());
@@ -519,24 +715,23 @@ impl<'a> Walker<'a, '_> {
         };
         refs.push(id.clone());
         self.collect_text(&number.to_string());
-        vec![Event::Html(CowStr::from(format!(
+        Event::Html(CowStr::from(format!(
             "<sup class=\"fn-ref\"><a id=\"{id}\" href=\"#fn-{}\" role=\"doc-noteref\">{number}</a></sup>",
             anchor_label(label)
-        )))]
+        )))
     }
 
     /// GFM leaves a reference to a missing definition as literal text, possibly
     /// split over several text events: report it once the run of text ends.
-    fn check_undefined_footnotes(&mut self) {
-        let Some((text, offset)) = self.run.take() else { return };
-        let mut rest = text.as_str();
+    fn check_undefined_footnotes(&mut self, run: &TextRun) {
+        let mut rest = run.text.as_str();
         let mut at = 0;
         while let Some(i) = rest.find("[^") {
             let tail = &rest[i + 2..];
             if let Some(end) = tail.find(']') {
                 let label = &tail[..end];
                 if !label.is_empty() && !label.contains(char::is_whitespace) {
-                    let start = self.base + offset + at + i;
+                    let start = self.base + run.source_offset(at + i);
                     let mut d = Diagnostic::error(
                         self.path,
                         format!("footnote `[^{label}]` is referenced but never defined"),
@@ -589,7 +784,7 @@ impl<'a> Walker<'a, '_> {
     }
 
     fn finish(mut self) -> Walked {
-        self.check_undefined_footnotes();
+        self.flush_text();
         self.flush();
         let mut footnotes = Vec::new();
         let mut labels = self.footnote_order.clone();
@@ -612,11 +807,12 @@ impl<'a> Walker<'a, '_> {
             }
         }
         for (i, label) in labels.iter().enumerate() {
-            let events = self.definitions.remove(label).unwrap_or_default();
+            let (events, text) = self.definitions.remove(label).unwrap_or_default();
             let mut html = String::new();
             pulldown_cmark::html::push_html(&mut html, events.into_iter());
             footnotes.push(RawFootnote {
                 label: label.clone(),
+                text,
                 number: i + 1,
                 html,
                 references: self.footnote_refs.remove(label).unwrap_or_default(),
@@ -626,6 +822,7 @@ impl<'a> Walker<'a, '_> {
             blocks: self.blocks,
             footnotes,
             links: self.links,
+            mentions: self.mentions,
             diagnostics: self.diagnostics,
             pieces: self.pieces,
         }
@@ -752,7 +949,8 @@ mod tests {
 
     fn walk_str(body: &str) -> (Walked, String) {
         let source: Arc<str> = Arc::from(body);
-        let walked = walk(Path::new("t.md"), &source, 0);
+        let (registry, _) = Registry::new(&[]);
+        let walked = walk(Path::new("t.md"), &source, 0, &registry);
         let ids: Vec<String> = (0..walked.blocks.len()).map(|i| format!("b{i}")).collect();
         let numbers: Vec<Option<usize>> = (0..walked.blocks.len()).map(|i| Some(i + 1)).collect();
         let html = walked.finish(&ids, &numbers);

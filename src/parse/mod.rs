@@ -6,6 +6,7 @@
 
 pub mod highlight;
 pub mod markdown;
+pub mod mentions;
 
 use rayon::prelude::*;
 
@@ -23,6 +24,8 @@ pub struct Document {
     pub blocks: Vec<Block>,
     pub footnotes: Vec<Footnote>,
     pub links: Vec<markdown::CrossLink>,
+    /// Entity mentions in document order.
+    pub mentions: Vec<Mention>,
     /// The document's first words, to list it by when it has no title.
     pub incipit: String,
     pub word_count: usize,
@@ -37,6 +40,62 @@ pub struct Block {
     pub level: Option<u8>,
     pub date: Option<FuzzyDate>,
     pub supplied: bool,
+}
+
+/// An entity mentioned in a block or note, with the words around it.
+#[derive(Debug, Clone)]
+pub struct Mention {
+    /// Index into the archive's entities.
+    pub entity: usize,
+    /// The id of the block or note it stands in.
+    pub anchor: String,
+    /// The paragraph number, when it stands in a numbered block.
+    pub number: Option<usize>,
+    pub snippet: Snippet,
+}
+
+/// Keyword in context: the mention and some words either side.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Snippet {
+    pub before: String,
+    pub text: String,
+    pub after: String,
+}
+
+impl Snippet {
+    /// Cuts about `WIDTH` characters either side of `text[start..start + len]`, at word breaks.
+    pub fn new(text: &str, start: usize, len: usize) -> Snippet {
+        const WIDTH: usize = 80;
+        let end = (start + len).min(text.len());
+        let before = &text[..start];
+        let after = &text[end..];
+        let mut cut_before = before.char_indices().rev().nth(WIDTH).map_or(0, |(i, _)| i);
+        if cut_before > 0 {
+            cut_before = before[cut_before..]
+                .find(' ')
+                .map_or(cut_before, |i| cut_before + i + 1);
+        }
+        let mut cut_after = after
+            .char_indices()
+            .nth(WIDTH)
+            .map_or(after.len(), |(i, _)| i);
+        if cut_after < after.len() {
+            cut_after = after[..cut_after].rfind(' ').unwrap_or(cut_after);
+        }
+        Snippet {
+            before: format!(
+                "{}{}",
+                if cut_before > 0 { "…" } else { "" },
+                &before[cut_before..]
+            ),
+            text: text[start..end].to_string(),
+            after: format!(
+                "{}{}",
+                &after[..cut_after],
+                if cut_after < after.len() { "…" } else { "" }
+            ),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -56,18 +115,19 @@ pub struct Parsed {
 
 /// Parses every document of `archive`, in parallel, in a deterministic order.
 pub fn parse(archive: &Archive, lock: &Lock) -> Parsed {
+    let (registry, registry_diagnostics) = mentions::Registry::new(&archive.entities);
     let results: Vec<(Document, DocLock, Vec<Diagnostic>)> = archive
         .documents
         .par_iter()
         .map(|doc| {
             let previous = lock.documents.get(&doc.slug).cloned().unwrap_or_default();
-            parse_document(doc, &previous)
+            parse_document(doc, &previous, &registry)
         })
         .collect();
     let mut parsed = Parsed {
         documents: Vec::new(),
         lock: Lock::default(),
-        diagnostics: Vec::new(),
+        diagnostics: registry_diagnostics,
     };
     for (doc, doc_lock, diagnostics) in results {
         parsed
@@ -83,8 +143,14 @@ pub fn parse(archive: &Archive, lock: &Lock) -> Parsed {
 pub fn parse_document(
     source: &DocumentSource,
     previous: &DocLock,
+    registry: &mentions::Registry,
 ) -> (Document, DocLock, Vec<Diagnostic>) {
-    let walked = markdown::walk(&source.file.path, &source.file.text, source.body_start);
+    let walked = markdown::walk(
+        &source.file.path,
+        &source.file.text,
+        source.body_start,
+        registry,
+    );
     let keys: Vec<BlockKey> = walked
         .blocks
         .iter()
@@ -112,7 +178,7 @@ pub fn parse_document(
     let blocks: Vec<Block> = walked
         .blocks
         .into_iter()
-        .zip(ids)
+        .zip(ids.iter().cloned())
         .map(|(raw, id)| Block {
             id,
             kind: raw.kind,
@@ -123,6 +189,30 @@ pub fn parse_document(
                 .as_ref()
                 .is_some_and(|h| h.classes.iter().any(|c| c == "supplied")),
             text: raw.text,
+        })
+        .collect();
+    let mentions = walked
+        .mentions
+        .iter()
+        .filter_map(|m| {
+            let (anchor, number, text) = match &m.place {
+                markdown::Place::Block(i) => (blocks[*i].id.clone(), numbers[*i], &blocks[*i].text),
+                markdown::Place::Footnote(label) => {
+                    let note = walked.footnotes.iter().find(|f| &f.label == label)?;
+                    (
+                        format!("fn-{}", markdown::anchor_label(label)),
+                        None,
+                        &note.text,
+                    )
+                }
+            };
+            let start = m.position.min(text.len());
+            text.is_char_boundary(start).then(|| Mention {
+                entity: m.entity,
+                anchor,
+                number,
+                snippet: Snippet::new(text, start, m.len),
+            })
         })
         .collect();
     let footnotes = walked
@@ -147,6 +237,7 @@ pub fn parse_document(
         blocks,
         footnotes,
         links: walked.links,
+        mentions,
         incipit,
         word_count,
     };

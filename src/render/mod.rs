@@ -15,8 +15,18 @@ use tera::{Context, Tera};
 
 use crate::config::SiteConfig;
 use crate::diagnostics::Failure;
+use crate::link::entities::EntityLinks;
+use crate::load::EntitySource;
 use crate::parse::Document;
-use view::{DocSummary, DocView, SiteView};
+use view::{DocSummary, DocView, EntitySummary, EntityView, SiteView};
+
+/// Everything the renderer needs, borrowed from the earlier stages.
+pub struct Site<'a> {
+    pub config: &'a SiteConfig,
+    pub documents: &'a [Document],
+    pub entities: &'a [EntitySource],
+    pub entity_links: &'a [EntityLinks],
+}
 
 /// A rendered page.
 pub struct Page {
@@ -37,11 +47,13 @@ impl Renderer {
     }
 
     /// Renders every page of the site.
-    pub fn render(
-        &self,
-        config: &SiteConfig,
-        documents: &[Document],
-    ) -> Result<Vec<Page>, Failure> {
+    pub fn render(&self, site_data: &Site) -> Result<Vec<Page>, Failure> {
+        let Site {
+            config,
+            documents,
+            entities,
+            entity_links,
+        } = *site_data;
         let site = SiteView::new(config);
         let mut base = Context::new();
         base.insert("site", &site);
@@ -74,6 +86,40 @@ impl Renderer {
                     "document.html",
                     &context,
                     &format!("{}/index.html", doc.source.slug),
+                )
+            })
+            .collect();
+        pages.extend(rendered?);
+
+        let entity_summaries: Vec<EntitySummary> = entities
+            .iter()
+            .zip(entity_links)
+            .map(|(e, l)| EntitySummary::new(e, l))
+            .collect();
+        let mut index = base.clone();
+        index.insert("root", "../");
+        index.insert("canonical_url", &format!("{}entities/", config.base_url));
+        index.insert("kinds", &view::group_by_kind(&entity_summaries));
+        pages.push(self.page("entities.html", &index, "entities/index.html")?);
+
+        let rendered: Result<Vec<Page>, Failure> = entities
+            .par_iter()
+            .zip(entity_links)
+            .map(|(entity, links)| {
+                let mut context = base.clone();
+                context.insert("root", "../../");
+                context.insert(
+                    "canonical_url",
+                    &format!("{}entities/{}/", config.base_url, entity.id),
+                );
+                context.insert(
+                    "entity",
+                    &EntityView::new(entity, links, &summaries, &entity_summaries),
+                );
+                self.page(
+                    "entity.html",
+                    &context,
+                    &format!("entities/{}/index.html", entity.id),
                 )
             })
             .collect();

@@ -26,6 +26,11 @@ pub const BUILT_IN: &[(&str, &str)] = &[
     ),
     ("404.html", include_str!("../../templates/404.html")),
     (
+        "entities.html",
+        include_str!("../../templates/entities.html"),
+    ),
+    ("entity.html", include_str!("../../templates/entity.html")),
+    (
         "partials/nav.html",
         include_str!("../../templates/partials/nav.html"),
     ),

@@ -5,7 +5,9 @@ use serde::Serialize;
 
 use crate::config::SiteConfig;
 use crate::date;
-use crate::parse::{Document, Footnote};
+use crate::link::entities::EntityLinks;
+use crate::load::EntitySource;
+use crate::parse::{Document, Footnote, Snippet};
 
 #[derive(Serialize)]
 pub struct SiteView<'a> {
@@ -156,6 +158,151 @@ impl FootnoteView {
             id: note.id.clone(),
             number: note.number,
             html,
+        }
+    }
+}
+
+/// An entity as listings and related-entity lists show it.
+#[derive(Serialize, Clone)]
+pub struct EntitySummary<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub kind: &'a str,
+    pub mentions: usize,
+    /// Relative to the site root: `entities/<id>/`.
+    pub path: String,
+}
+
+impl<'a> EntitySummary<'a> {
+    pub fn new(entity: &'a EntitySource, links: &EntityLinks) -> Self {
+        EntitySummary {
+            id: &entity.id,
+            name: &entity.meta.name,
+            kind: &entity.meta.kind,
+            mentions: links.mentions.len(),
+            path: format!("entities/{}/", entity.id),
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct KindGroup<'a> {
+    pub kind: &'a str,
+    pub entities: Vec<EntitySummary<'a>>,
+}
+
+/// Entities grouped by kind (in the registry's kind order), each group A–Z.
+pub fn group_by_kind<'a>(entities: &[EntitySummary<'a>]) -> Vec<KindGroup<'a>> {
+    crate::load::entities::KINDS
+        .iter()
+        .filter_map(|kind| {
+            let mut group: Vec<EntitySummary> = entities
+                .iter()
+                .filter(|e| e.kind == *kind)
+                .cloned()
+                .collect();
+            group.sort_by_key(|e| sort_key(e.name));
+            (!group.is_empty()).then_some(KindGroup {
+                kind,
+                entities: group,
+            })
+        })
+        .collect()
+}
+
+/// Case- and accent-insensitive enough for an A–Z list of names.
+fn sort_key(name: &str) -> (String, &str) {
+    let folded = name
+        .trim_start_matches("The ")
+        .trim_start_matches("the ")
+        .to_lowercase();
+    (folded, name)
+}
+
+#[derive(Serialize)]
+pub struct EntityView<'a> {
+    #[serde(flatten)]
+    pub summary: EntitySummary<'a>,
+    pub aliases: &'a [String],
+    pub ambiguous: &'a [String],
+    pub wikidata: Option<&'a str>,
+    pub dates: Option<String>,
+    pub annotation: String,
+    pub documents: Vec<MentionGroup<'a>>,
+    pub related: Vec<Related<'a>>,
+}
+
+/// An entity's mentions in one document.
+#[derive(Serialize)]
+pub struct MentionGroup<'a> {
+    pub document: &'a DocSummary<'a>,
+    pub mentions: Vec<MentionView<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct MentionView<'a> {
+    /// Relative to the site root: `<slug>/#<anchor>`.
+    pub path: String,
+    pub number: Option<usize>,
+    pub snippet: &'a Snippet,
+}
+
+#[derive(Serialize)]
+pub struct Related<'a> {
+    #[serde(flatten)]
+    pub entity: EntitySummary<'a>,
+    pub shared: usize,
+}
+
+/// How many related entities an entity page lists.
+const RELATED: usize = 12;
+
+impl<'a> EntityView<'a> {
+    pub fn new(
+        entity: &'a EntitySource,
+        links: &'a EntityLinks,
+        documents: &'a [DocSummary<'a>],
+        entities: &[EntitySummary<'a>],
+    ) -> Self {
+        let mut groups: Vec<MentionGroup> = Vec::new();
+        for m in &links.mentions {
+            let mention = MentionView {
+                path: format!("{}#{}", documents[m.document].path, m.anchor),
+                number: m.number,
+                snippet: &m.snippet,
+            };
+            match groups.last_mut() {
+                Some(g) if std::ptr::eq(g.document, &documents[m.document]) => {
+                    g.mentions.push(mention)
+                }
+                _ => groups.push(MentionGroup {
+                    document: &documents[m.document],
+                    mentions: vec![mention],
+                }),
+            }
+        }
+        let mut annotation = String::new();
+        pulldown_cmark::html::push_html(
+            &mut annotation,
+            pulldown_cmark::Parser::new(entity.body()),
+        );
+        EntityView {
+            summary: EntitySummary::new(entity, links),
+            aliases: &entity.meta.aliases,
+            ambiguous: &entity.meta.ambiguous,
+            wikidata: entity.meta.wikidata.as_deref(),
+            dates: entity.meta.dates.as_ref().map(date::human),
+            annotation,
+            documents: groups,
+            related: links
+                .related
+                .iter()
+                .take(RELATED)
+                .map(|&(other, shared)| Related {
+                    entity: entities[other].clone(),
+                    shared,
+                })
+                .collect(),
         }
     }
 }

@@ -1,0 +1,101 @@
+//! The entity index: for every entity, each place the archive mentions it, and the
+//! entities it shares paragraphs with.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::diagnostics::Diagnostic;
+use crate::load::EntitySource;
+use crate::parse::{Document, Snippet};
+
+/// One mention, located for a link: `<slug>/#<anchor>`.
+#[derive(Debug, Clone)]
+pub struct MentionRef {
+    pub document: usize,
+    pub anchor: String,
+    pub number: Option<usize>,
+    pub snippet: Snippet,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct EntityLinks {
+    /// In document order, then reading order.
+    pub mentions: Vec<MentionRef>,
+    /// Other entities sharing a block with this one, most shared first: `(entity, blocks)`.
+    pub related: Vec<(usize, usize)>,
+}
+
+/// Builds the index; warns about entities nothing mentions.
+pub fn index(
+    entities: &[EntitySource],
+    documents: &[Document],
+) -> (Vec<EntityLinks>, Vec<Diagnostic>) {
+    let mut links = vec![EntityLinks::default(); entities.len()];
+    // Entities by the block they share: (document, anchor) → entities.
+    let mut blocks: BTreeMap<(usize, &str), BTreeSet<usize>> = BTreeMap::new();
+    for (d, doc) in documents.iter().enumerate() {
+        for m in &doc.mentions {
+            links[m.entity].mentions.push(MentionRef {
+                document: d,
+                anchor: m.anchor.clone(),
+                number: m.number,
+                snippet: m.snippet.clone(),
+            });
+            blocks
+                .entry((d, m.anchor.as_str()))
+                .or_default()
+                .insert(m.entity);
+        }
+    }
+    let mut shared: BTreeMap<(usize, usize), usize> = BTreeMap::new();
+    for together in blocks.values() {
+        for &a in together {
+            for &b in together {
+                if a != b {
+                    *shared.entry((a, b)).or_default() += 1;
+                }
+            }
+        }
+    }
+    for ((a, b), count) in shared {
+        links[a].related.push((b, count));
+    }
+    for entity in &mut links {
+        entity
+            .related
+            .sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
+    }
+    let diagnostics = entities
+        .iter()
+        .zip(&links)
+        .filter(|(_, l)| l.mentions.is_empty())
+        .map(|(e, _)| {
+            Diagnostic::warning(&e.file.path, format!("nothing mentions `{}`", e.id))
+                .help(format!("add `{}` or one of its spellings to a document's aliases, link it as `[text](@{})`, or delete the file", e.meta.name, e.id))
+        })
+        .collect();
+    (links, diagnostics)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snippet_cuts_at_word_breaks() {
+        let text = "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty Haqqani twenty-one twenty-two twenty-three twenty-four twenty-five twenty-six twenty-seven twenty-eight";
+        let at = text.find("Haqqani").unwrap();
+        let s = Snippet::new(text, at, "Haqqani".len());
+        assert_eq!(s.text, "Haqqani");
+        assert!(
+            s.before.starts_with('…') && s.before.ends_with("twenty "),
+            "{:?}",
+            s.before
+        );
+        assert!(
+            s.after.ends_with('…') && s.after.starts_with(" twenty-one"),
+            "{:?}",
+            s.after
+        );
+        assert!(!s.before[3..].starts_with(' '));
+    }
+}
