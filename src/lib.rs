@@ -128,6 +128,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, Failure> {
         documents: &checked.documents,
         entities: &checked.archive.entities,
         entity_links: &checked.entity_links,
+        sources: &checked.archive.sources,
+        timeline: &link::timeline::entries(&checked.documents),
     })?;
     let assets = vec![
         write::Asset {

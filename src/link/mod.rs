@@ -5,6 +5,7 @@
 //! land on an existing document and id.
 
 pub mod entities;
+pub mod timeline;
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -6,6 +6,7 @@
 
 pub mod entities;
 pub mod front_matter;
+pub mod sources;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -37,6 +38,8 @@ pub struct Archive {
     pub documents: Vec<DocumentSource>,
     /// Sorted by id.
     pub entities: Vec<EntitySource>,
+    /// The bibliography, sorted by key.
+    pub sources: Vec<sources::Source>,
 }
 
 /// One content file: where it is (relative to the root) and its text.
@@ -81,6 +84,8 @@ pub fn load(root: &Path) -> Result<Archive, Failure> {
         .collect();
 
     let (entities, mut diagnostics) = entities::load(root, &root.join("content").join("entities"));
+    let (sources, source_diagnostics) = sources::load(root);
+    diagnostics.extend(source_diagnostics);
     let mut documents = Vec::new();
     for result in results {
         match result {
@@ -115,6 +120,7 @@ pub fn load(root: &Path) -> Result<Archive, Failure> {
         config,
         documents,
         entities,
+        sources,
     })
 }
 

@@ -18,6 +18,7 @@ use std::sync::Arc;
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
+use super::citations::{self, Bibliography};
 use super::highlight;
 use super::mentions::{Registry, Target};
 use crate::date::FuzzyDate;
@@ -81,6 +82,8 @@ pub struct Walked {
     pub footnotes: Vec<RawFootnote>,
     pub links: Vec<CrossLink>,
     pub mentions: Vec<RawMention>,
+    pub citations: Vec<RawCitation>,
+    pub annotations: Vec<RawAnnotation>,
     pub diagnostics: Vec<Diagnostic>,
     /// HTML pieces; `Piece::Open(i)`/`Piece::Close(i)` stand for block `i`'s tags.
     pieces: Vec<Piece>,
@@ -102,11 +105,28 @@ fn options() -> Options {
 }
 
 /// Walks the Markdown `body`, which starts at byte `body_start` of `source`.
-pub fn walk(path: &Path, source: &Arc<str>, body_start: usize, registry: &Registry) -> Walked {
+/// What the walk resolves names against: entities and sources.
+pub struct Lookup<'a> {
+    pub entities: &'a Registry,
+    pub sources: &'a Bibliography,
+}
+
+pub fn walk(path: &Path, source: &Arc<str>, body_start: usize, lookup: &Lookup) -> Walked {
     let body = &source[body_start..];
-    let events: Vec<(Event, Range<usize>)> = Parser::new_ext(body, options())
-        .into_offset_iter()
-        .collect();
+    // `[@key, p. 1]` has no link definition: claim it as a citation.
+    let mut cite = |link: pulldown_cmark::BrokenLink<'_>| {
+        citations::parse_group(&link.reference).map(|_| {
+            (
+                CowStr::from(format!("cite:{}", link.reference)),
+                CowStr::from(""),
+            )
+        })
+    };
+    let events: Vec<(Event, Range<usize>)> =
+        Parser::new_with_broken_link_callback(body, options(), Some(&mut cite))
+            .into_offset_iter()
+            .collect();
+    let registry = lookup.entities;
     let mut walker = Walker {
         path,
         source,
@@ -132,6 +152,10 @@ pub fn walk(path: &Path, source: &Arc<str>, body_start: usize, registry: &Regist
         skip_until: 0,
         run: None,
         registry,
+        sources: lookup.sources,
+        citations: Vec::new(),
+        critic: Critic::default(),
+        annotations: Vec::new(),
         link_roles: Vec::new(),
         mentions: Vec::new(),
         links: Vec::new(),
@@ -187,6 +211,10 @@ struct Walker<'a, 'p> {
     /// mentions and `[^missing]` are searched in the whole run.
     run: Option<TextRun>,
     registry: &'p Registry,
+    sources: &'p Bibliography,
+    citations: Vec<RawCitation>,
+    critic: Critic,
+    annotations: Vec<RawAnnotation>,
     /// For each open link, what its closing tag becomes.
     link_roles: Vec<LinkRole>,
     mentions: Vec<RawMention>,
@@ -214,8 +242,38 @@ impl TextRun {
     }
 }
 
+/// CriticMarkup state: an open `{==highlight==}` and an open `{>>note<<}`.
+#[derive(Default)]
+struct Critic {
+    /// Text of the open highlight, or of the one just closed (which the next note annotates).
+    highlight: Option<String>,
+    highlight_open: bool,
+    /// Index in the sink where the open note's content starts.
+    note_start: Option<usize>,
+}
+
+/// A source cited in a document.
+#[derive(Debug, Clone)]
+pub struct RawCitation {
+    pub source: usize,
+    pub locator: Option<String>,
+    pub place: Place,
+    pub position: usize,
+}
+
+/// An editorial note, with the span it comments on.
+#[derive(Debug, Clone)]
+pub struct RawAnnotation {
+    pub id: String,
+    pub span: Option<String>,
+    pub html: String,
+    pub place: Option<Place>,
+}
+
 enum LinkRole {
     Plain,
+    /// A citation group: its text is replaced by the formatted citation.
+    Citation,
     /// An explicit mention, with the index of its record.
     Mention(Option<usize>),
     /// An explicit mention of an unknown entity: shown as plain text.
@@ -336,6 +394,11 @@ impl<'a> Walker<'a, '_> {
 
     /// Inline events: text collection, footnote references, links.
     fn inline(&mut self, event: Event<'a>, range: Range<usize>) {
+        if matches!(self.link_roles.last(), Some(LinkRole::Citation))
+            && !matches!(event, Event::End(TagEnd::Link))
+        {
+            return;
+        }
         let event = match event {
             Event::Text(text) => {
                 if range.end + self.base <= self.skip_until {
@@ -369,8 +432,15 @@ impl<'a> Walker<'a, '_> {
                 title,
                 id,
             }) => {
-                if let Some(entity) = dest_url.strip_prefix('@') {
-                    self.explicit_mention(entity, range.start);
+                if let Some(group) = dest_url.strip_prefix("cite:") {
+                    self.citation_group(group, range.start);
+                    return;
+                }
+                if let Some(id) = dest_url.strip_prefix('@') {
+                    match self.sources.index_of(id) {
+                        Some(source) => self.own_words_citation(source, &title, range.start),
+                        None => self.explicit_mention(id, range.start),
+                    }
                     return;
                 }
                 self.link_roles.push(LinkRole::Plain);
@@ -390,7 +460,7 @@ impl<'a> Walker<'a, '_> {
                     }
                     Event::Html(CowStr::from("</a>"))
                 }
-                Some(LinkRole::Dropped) => return,
+                Some(LinkRole::Dropped | LinkRole::Citation) => return,
                 _ => event,
             },
             other => other,
@@ -398,27 +468,43 @@ impl<'a> Walker<'a, '_> {
         self.sink().push(event);
     }
 
-    /// Emits the pending run of text, linking the entity mentions in it.
+    /// Emits the pending run of text: CriticMarkup markers become editorial
+    /// notes, and entity mentions in the text between them become links.
     fn flush_text(&mut self) {
         let Some(run) = self.run.take() else { return };
         self.check_undefined_footnotes(&run);
+        let mut at = 0;
+        while let Some((i, marker)) = next_marker(&run.text[at..]) {
+            self.emit_text(&run, at..at + i);
+            self.critic_marker(marker, self.base + run.source_offset(at + i));
+            at += i + marker.len();
+        }
+        self.emit_text(&run, at..run.text.len());
+    }
+
+    fn emit_text(&mut self, run: &TextRun, range: Range<usize>) {
+        if range.is_empty() {
+            return;
+        }
+        let text = &run.text[range.clone()];
         let found = if self.link_roles.is_empty() {
-            self.registry.find(&run.text)
+            self.registry.find(text)
         } else {
             Vec::new()
         };
         if found.is_empty() {
-            self.collect_text(&run.text);
-            self.sink().push(Event::Text(CowStr::from(run.text)));
+            self.collect_text(text);
+            self.sink()
+                .push(Event::Text(CowStr::from(text.to_string())));
             return;
         }
-        let mut html = String::with_capacity(run.text.len() * 2);
+        let mut html = String::with_capacity(text.len() * 2);
         let mut at = 0;
         for f in found {
-            let before = &run.text[at..f.range.start];
+            let before = &text[at..f.range.start];
             self.collect_text(before);
             html.push_str(&escape(before));
-            let shown = &run.text[f.range.clone()];
+            let shown = &text[f.range.clone()];
             match f.target {
                 Target::Entity(entity) => {
                     self.record_mention(entity, shown.len());
@@ -427,7 +513,7 @@ impl<'a> Walker<'a, '_> {
                     html.push_str("</a>");
                 }
                 Target::Ambiguous(candidates) => {
-                    let start = self.base + run.source_offset(f.range.start);
+                    let start = self.base + run.source_offset(range.start + f.range.start);
                     let ids: Vec<&str> = candidates
                         .iter()
                         .map(|&i| self.registry.ids[i].as_str())
@@ -449,10 +535,182 @@ impl<'a> Walker<'a, '_> {
             self.collect_text(shown);
             at = f.range.end;
         }
-        let rest = &run.text[at..];
+        let rest = &text[at..];
         self.collect_text(rest);
         html.push_str(&escape(rest));
         self.sink().push(Event::Html(CowStr::from(html)));
+    }
+
+    /// `[@a, p. 1; @b]`: replaced by the formatted group, each item linked.
+    fn citation_group(&mut self, group: &str, offset: usize) {
+        self.link_roles.push(LinkRole::Citation);
+        let items = citations::parse_group(group).unwrap_or_default();
+        let mut html = String::from("<span class=\"citation\">[");
+        self.collect_text("[");
+        for (n, item) in items.iter().enumerate() {
+            if n > 0 {
+                html.push_str("; ");
+                self.collect_text("; ");
+            }
+            if !item.prefix.is_empty() {
+                html.push_str(&escape(&item.prefix));
+                html.push(' ');
+                self.collect_text(&format!("{} ", item.prefix));
+            }
+            let label = match self.sources.index_of(&item.key) {
+                Some(source) => {
+                    self.record_citation(source, item.locator.clone());
+                    let label = self.sources.label(source).to_string();
+                    html.push_str(&citations::link_open(&item.key, item.locator.as_deref()));
+                    html.push_str(&escape(&label));
+                    html.push_str("</a>");
+                    label
+                }
+                None => {
+                    self.unknown_key(&item.key, offset);
+                    html.push_str(&escape(&format!("@{}", item.key)));
+                    format!("@{}", item.key)
+                }
+            };
+            self.collect_text(&label);
+            if let Some(locator) = &item.locator {
+                html.push_str(&format!(", {}", escape(locator)));
+                self.collect_text(&format!(", {locator}"));
+            }
+        }
+        html.push_str("]</span>");
+        self.collect_text("]");
+        self.sink().push(Event::Html(CowStr::from(html)));
+    }
+
+    /// `[the original's words](@key "pp. 28")`: a citation that keeps the text as written.
+    fn own_words_citation(&mut self, source: usize, locator: &str, _offset: usize) {
+        let locator = (!locator.is_empty()).then(|| locator.to_string());
+        self.record_citation(source, locator.clone());
+        let open = citations::link_open(&self.sources.keys[source], locator.as_deref());
+        self.sink().push(Event::Html(CowStr::from(open)));
+        self.link_roles.push(LinkRole::Mention(None));
+    }
+
+    fn record_citation(&mut self, source: usize, locator: Option<String>) {
+        if let Some(place) = self.place() {
+            let position = self.current_text_len();
+            self.citations.push(RawCitation {
+                source,
+                locator,
+                place,
+                position,
+            });
+        }
+    }
+
+    fn unknown_key(&mut self, key: &str, offset: usize) {
+        let start = self.base + offset + self.body[offset..].find(key).unwrap_or(0);
+        let mut d = Diagnostic::error(self.path, format!("unknown citation key `@{key}`"))
+            .at(self.source, start..start + key.len());
+        d = match suggest(key, self.sources.keys.iter().map(String::as_str)) {
+            Some(s) => d.help(format!("did you mean `@{s}`?")),
+            None => d.help("add the source to content/sources.bib (or sources.toml) with this key"),
+        };
+        self.diagnostics.push(d);
+    }
+
+    /// Where text is being collected: the open block or footnote.
+    fn place(&self) -> Option<Place> {
+        match (&self.in_definition, self.open_blocks.last()) {
+            (Some((label, _, _)), _) => Some(Place::Footnote(label.clone())),
+            (None, Some(&block)) => Some(Place::Block(block)),
+            (None, None) => None,
+        }
+    }
+
+    fn critic_marker(&mut self, marker: &str, at: usize) {
+        let problem = match marker {
+            "{==" if !self.critic.highlight_open => {
+                self.critic.highlight_open = true;
+                self.critic.highlight = Some(String::new());
+                self.sink()
+                    .push(Event::Html(CowStr::from("<mark class=\"ed-span\">")));
+                None
+            }
+            "==}" if self.critic.highlight_open => {
+                self.critic.highlight_open = false;
+                self.sink().push(Event::Html(CowStr::from("</mark>")));
+                None
+            }
+            "{>>" if self.critic.note_start.is_none() => {
+                let id = format!("ed-{}", self.annotations.len() + 1);
+                let open = format!(
+                    "<span class=\"editorial ed-note\" id=\"{id}\" role=\"note\"><span class=\"ed-label\">Editor’s note: </span>"
+                );
+                self.sink().push(Event::Html(CowStr::from(open)));
+                let start = self.sink().len();
+                self.critic.note_start = Some(start);
+                None
+            }
+            "<<}" if self.critic.note_start.is_some() => {
+                self.close_note();
+                None
+            }
+            "{==" => Some("a highlight `{==` opened inside another"),
+            "==}" => Some("`==}` closes no highlight"),
+            "{>>" => Some("a note `{>>` opened inside another"),
+            _ => Some("`<<}` closes no note"),
+        };
+        if let Some(problem) = problem {
+            self.diagnostics.push(
+                Diagnostic::error(self.path, format!("unbalanced CriticMarkup: {problem}"))
+                    .at(self.source, at..at + 3)
+                    .help("annotate as `{==the words==}{>>the note<<}` or `{>>a note<<}`"),
+            );
+        }
+    }
+
+    fn close_note(&mut self) {
+        let Some(start) = self.critic.note_start.take() else {
+            return;
+        };
+        let events: Vec<Event> = self.sink()[start..].to_vec();
+        let mut html = String::new();
+        pulldown_cmark::html::push_html(&mut html, events.into_iter());
+        self.sink().push(Event::Html(CowStr::from("</span>")));
+        let place = self.place();
+        self.annotations.push(RawAnnotation {
+            id: format!("ed-{}", self.annotations.len() + 1),
+            span: self
+                .critic
+                .highlight
+                .take()
+                .filter(|_| !self.critic.highlight_open),
+            html,
+            place,
+        });
+    }
+
+    /// A block ended: close what CriticMarkup left open, and say so.
+    fn close_critic(&mut self) {
+        let open = [
+            (self.critic.highlight_open, "{=="),
+            (self.critic.note_start.is_some(), "{>>"),
+        ];
+        for (is_open, marker) in open {
+            if is_open {
+                let at = self.blocks.last().map_or(self.base, |b| b.offset);
+                self.diagnostics.push(
+                    Diagnostic::error(self.path, format!("unclosed CriticMarkup `{marker}` in this paragraph"))
+                        .at(self.source, at..at + 1)
+                        .help("close a highlight with `==}` and a note with `<<}` before the paragraph ends"),
+                );
+            }
+        }
+        if self.critic.note_start.is_some() {
+            self.close_note();
+        }
+        if self.critic.highlight_open {
+            self.critic.highlight_open = false;
+            self.sink().push(Event::Html(CowStr::from("</mark>")));
+        }
+        self.critic.highlight = None;
     }
 
     /// `[text](@entity-id)`: a mention the author made explicit.
@@ -485,6 +743,9 @@ impl<'a> Walker<'a, '_> {
 
     /// Records a mention at the current position; returns its index.
     fn record_mention(&mut self, entity: usize, len: usize) -> Option<usize> {
+        if self.critic.note_start.is_some() {
+            return None;
+        }
         let place = match (&self.in_definition, self.open_blocks.last()) {
             (Some((label, _, _)), _) => Place::Footnote(label.clone()),
             (None, Some(&block)) => Place::Block(block),
@@ -512,6 +773,14 @@ impl<'a> Walker<'a, '_> {
     /// Appends to the plain text of the open block or note, collapsing white space
     /// as it goes so that recorded positions stay valid.
     fn collect_text(&mut self, text: &str) {
+        if self.critic.note_start.is_some() {
+            return;
+        }
+        if self.critic.highlight_open
+            && let Some(h) = &mut self.critic.highlight
+        {
+            h.push_str(text);
+        }
         let target = match (&mut self.in_definition, self.open_blocks.last()) {
             (Some((_, _, text)), _) => text,
             (None, Some(&block)) => &mut self.blocks[block].text,
@@ -585,6 +854,7 @@ impl<'a> Walker<'a, '_> {
 
     /// Ends block `block`: its closing placeholder follows what has been emitted.
     fn end_text(&mut self, block: usize) {
+        self.close_critic();
         self.flush();
         self.pieces.push(Piece::Close(block));
         if self.open_blocks.last() == Some(&block) {
@@ -823,10 +1093,20 @@ impl<'a> Walker<'a, '_> {
             footnotes,
             links: self.links,
             mentions: self.mentions,
+            citations: self.citations,
+            annotations: self.annotations,
             diagnostics: self.diagnostics,
             pieces: self.pieces,
         }
     }
+}
+
+/// The first CriticMarkup marker in `text`: its index and the marker.
+fn next_marker(text: &str) -> Option<(usize, &'static str)> {
+    ["{==", "==}", "{>>", "<<}"]
+        .into_iter()
+        .filter_map(|m| text.find(m).map(|i| (i, m)))
+        .min()
 }
 
 fn unreachable_container() {
@@ -949,8 +1229,17 @@ mod tests {
 
     fn walk_str(body: &str) -> (Walked, String) {
         let source: Arc<str> = Arc::from(body);
-        let (registry, _) = Registry::new(&[]);
-        let walked = walk(Path::new("t.md"), &source, 0, &registry);
+        let (entities, _) = Registry::new(&[]);
+        let sources = Bibliography::new(&[]);
+        let walked = walk(
+            Path::new("t.md"),
+            &source,
+            0,
+            &Lookup {
+                entities: &entities,
+                sources: &sources,
+            },
+        );
         let ids: Vec<String> = (0..walked.blocks.len()).map(|i| format!("b{i}")).collect();
         let numbers: Vec<Option<usize>> = (0..walked.blocks.len()).map(|i| Some(i + 1)).collect();
         let html = walked.finish(&ids, &numbers);

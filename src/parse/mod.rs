@@ -4,6 +4,7 @@
 //! from `crate::ids`, given what the lock file recorded for the document, so they
 //! stay the same across edits; the updated lock entry is returned alongside.
 
+pub mod citations;
 pub mod highlight;
 pub mod markdown;
 pub mod mentions;
@@ -26,6 +27,10 @@ pub struct Document {
     pub links: Vec<markdown::CrossLink>,
     /// Entity mentions in document order.
     pub mentions: Vec<Mention>,
+    /// Citations of sources, in document order.
+    pub citations: Vec<Citation>,
+    /// The editor's notes, in document order.
+    pub annotations: Vec<Annotation>,
     /// The document's first words, to list it by when it has no title.
     pub incipit: String,
     pub word_count: usize,
@@ -52,6 +57,31 @@ pub struct Mention {
     /// The paragraph number, when it stands in a numbered block.
     pub number: Option<usize>,
     pub snippet: Snippet,
+}
+
+/// A source cited in a block or note.
+#[derive(Debug, Clone)]
+pub struct Citation {
+    /// Index into the archive's sources.
+    pub source: usize,
+    pub anchor: String,
+    pub number: Option<usize>,
+    pub locator: Option<String>,
+    /// The text leading up to the citation.
+    pub snippet: Snippet,
+}
+
+/// An editorial note (CriticMarkup), with the words it comments on.
+#[derive(Debug, Clone)]
+pub struct Annotation {
+    /// Its id on the document page, `ed-N`.
+    pub id: String,
+    /// The block it stands in.
+    pub anchor: Option<String>,
+    pub number: Option<usize>,
+    /// The highlighted words, when the note comments on a span.
+    pub span: Option<String>,
+    pub html: String,
 }
 
 /// Keyword in context: the mention and some words either side.
@@ -116,12 +146,17 @@ pub struct Parsed {
 /// Parses every document of `archive`, in parallel, in a deterministic order.
 pub fn parse(archive: &Archive, lock: &Lock) -> Parsed {
     let (registry, registry_diagnostics) = mentions::Registry::new(&archive.entities);
+    let bibliography = citations::Bibliography::new(&archive.sources);
+    let lookup = markdown::Lookup {
+        entities: &registry,
+        sources: &bibliography,
+    };
     let results: Vec<(Document, DocLock, Vec<Diagnostic>)> = archive
         .documents
         .par_iter()
         .map(|doc| {
             let previous = lock.documents.get(&doc.slug).cloned().unwrap_or_default();
-            parse_document(doc, &previous, &registry)
+            parse_document(doc, &previous, &lookup)
         })
         .collect();
     let mut parsed = Parsed {
@@ -143,13 +178,13 @@ pub fn parse(archive: &Archive, lock: &Lock) -> Parsed {
 pub fn parse_document(
     source: &DocumentSource,
     previous: &DocLock,
-    registry: &mentions::Registry,
+    lookup: &markdown::Lookup,
 ) -> (Document, DocLock, Vec<Diagnostic>) {
     let walked = markdown::walk(
         &source.file.path,
         &source.file.text,
         source.body_start,
-        registry,
+        lookup,
     );
     let keys: Vec<BlockKey> = walked
         .blocks
@@ -191,28 +226,69 @@ pub fn parse_document(
             text: raw.text,
         })
         .collect();
+    // Where a mention, citation or note stands: the anchor, ¶ number and text there.
+    let locate = |place: &markdown::Place| -> Option<(String, Option<usize>, &str)> {
+        match place {
+            markdown::Place::Block(i) => {
+                Some((blocks[*i].id.clone(), numbers[*i], blocks[*i].text.as_str()))
+            }
+            markdown::Place::Footnote(label) => {
+                let note = walked.footnotes.iter().find(|f| &f.label == label)?;
+                Some((
+                    format!("fn-{}", markdown::anchor_label(label)),
+                    None,
+                    note.text.as_str(),
+                ))
+            }
+        }
+    };
+    let snippet = |text: &str, position: usize, len: usize| {
+        let start = position.min(text.len());
+        text.is_char_boundary(start)
+            .then(|| Snippet::new(text, start, len))
+    };
     let mentions = walked
         .mentions
         .iter()
         .filter_map(|m| {
-            let (anchor, number, text) = match &m.place {
-                markdown::Place::Block(i) => (blocks[*i].id.clone(), numbers[*i], &blocks[*i].text),
-                markdown::Place::Footnote(label) => {
-                    let note = walked.footnotes.iter().find(|f| &f.label == label)?;
-                    (
-                        format!("fn-{}", markdown::anchor_label(label)),
-                        None,
-                        &note.text,
-                    )
-                }
-            };
-            let start = m.position.min(text.len());
-            text.is_char_boundary(start).then(|| Mention {
+            let (anchor, number, text) = locate(&m.place)?;
+            Some(Mention {
                 entity: m.entity,
                 anchor,
                 number,
-                snippet: Snippet::new(text, start, m.len),
+                snippet: snippet(text, m.position, m.len)?,
             })
+        })
+        .collect();
+    let citations = walked
+        .citations
+        .iter()
+        .filter_map(|c| {
+            let (anchor, number, text) = locate(&c.place)?;
+            Some(Citation {
+                source: c.source,
+                anchor,
+                number,
+                locator: c.locator.clone(),
+                snippet: snippet(text, c.position, 0)?,
+            })
+        })
+        .collect();
+    let annotations = walked
+        .annotations
+        .iter()
+        .map(|a| {
+            let (anchor, number) = match a.place.as_ref().and_then(|p| locate(p)) {
+                Some((anchor, number, _)) => (Some(anchor), number),
+                None => (None, None),
+            };
+            Annotation {
+                id: a.id.clone(),
+                anchor,
+                number,
+                span: a.span.clone(),
+                html: a.html.clone(),
+            }
         })
         .collect();
     let footnotes = walked
@@ -238,6 +314,8 @@ pub fn parse_document(
         footnotes,
         links: walked.links,
         mentions,
+        citations,
+        annotations,
         incipit,
         word_count,
     };

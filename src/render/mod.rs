@@ -16,9 +16,13 @@ use tera::{Context, Tera};
 use crate::config::SiteConfig;
 use crate::diagnostics::Failure;
 use crate::link::entities::EntityLinks;
+use crate::link::timeline::Entry;
 use crate::load::EntitySource;
+use crate::load::sources::Source;
 use crate::parse::Document;
-use view::{DocSummary, DocView, EntitySummary, EntityView, SiteView};
+use view::{
+    DocSummary, DocView, EntitySummary, EntityView, EntryView, SiteView, SourceSummary, SourceView,
+};
 
 /// Everything the renderer needs, borrowed from the earlier stages.
 pub struct Site<'a> {
@@ -26,6 +30,8 @@ pub struct Site<'a> {
     pub documents: &'a [Document],
     pub entities: &'a [EntitySource],
     pub entity_links: &'a [EntityLinks],
+    pub sources: &'a [Source],
+    pub timeline: &'a [Entry],
 }
 
 /// A rendered page.
@@ -53,6 +59,8 @@ impl Renderer {
             documents,
             entities,
             entity_links,
+            sources,
+            timeline,
         } = *site_data;
         let site = SiteView::new(config);
         let mut base = Context::new();
@@ -105,7 +113,13 @@ impl Renderer {
         let rendered: Result<Vec<Page>, Failure> = entities
             .par_iter()
             .zip(entity_links)
-            .map(|(entity, links)| {
+            .enumerate()
+            .map(|(e, (entity, links))| {
+                let own: Vec<EntryView> = timeline
+                    .iter()
+                    .filter(|entry| entry.entities.binary_search(&e).is_ok())
+                    .map(|entry| EntryView::new(entry, &summaries, &entity_summaries))
+                    .collect();
                 let mut context = base.clone();
                 context.insert("root", "../../");
                 context.insert(
@@ -114,7 +128,7 @@ impl Renderer {
                 );
                 context.insert(
                     "entity",
-                    &EntityView::new(entity, links, &summaries, &entity_summaries),
+                    &EntityView::new(entity, links, &summaries, &entity_summaries, own),
                 );
                 self.page(
                     "entity.html",
@@ -124,6 +138,59 @@ impl Renderer {
             })
             .collect();
         pages.extend(rendered?);
+
+        let cited = view::citations_by_source(sources, documents);
+        let mut source_summaries: Vec<SourceSummary> = sources
+            .iter()
+            .zip(&cited)
+            .map(|(s, c)| SourceSummary::new(s, c.len()))
+            .collect();
+        source_summaries.sort_by(|a, b| {
+            a.label
+                .to_lowercase()
+                .cmp(&b.label.to_lowercase())
+                .then(a.key.cmp(b.key))
+        });
+        let mut index = base.clone();
+        index.insert("root", "../");
+        index.insert("canonical_url", &format!("{}sources/", config.base_url));
+        index.insert("sources", &source_summaries);
+        pages.push(self.page("sources.html", &index, "sources/index.html")?);
+        let rendered: Result<Vec<Page>, Failure> = sources
+            .par_iter()
+            .zip(&cited)
+            .map(|(source, cited)| {
+                let mut context = base.clone();
+                context.insert("root", "../../");
+                context.insert(
+                    "canonical_url",
+                    &format!("{}sources/{}/", config.base_url, source.key),
+                );
+                context.insert("source", &SourceView::new(source, cited, &summaries));
+                self.page(
+                    "source.html",
+                    &context,
+                    &format!("sources/{}/index.html", source.key),
+                )
+            })
+            .collect();
+        pages.extend(rendered?);
+
+        let mut context = base.clone();
+        context.insert("root", "../");
+        context.insert("canonical_url", &format!("{}annotations/", config.base_url));
+        context.insert("groups", &view::annotation_groups(documents, &summaries));
+        pages.push(self.page("annotations.html", &context, "annotations/index.html")?);
+
+        let entries: Vec<EntryView> = timeline
+            .iter()
+            .map(|e| EntryView::new(e, &summaries, &entity_summaries))
+            .collect();
+        let mut context = base.clone();
+        context.insert("root", "../");
+        context.insert("canonical_url", &format!("{}timeline/", config.base_url));
+        context.insert("entries", &entries);
+        pages.push(self.page("timeline.html", &context, "timeline/index.html")?);
         Ok(pages)
     }
 

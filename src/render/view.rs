@@ -6,8 +6,11 @@ use serde::Serialize;
 use crate::config::SiteConfig;
 use crate::date;
 use crate::link::entities::EntityLinks;
+use crate::link::timeline::Entry;
 use crate::load::EntitySource;
-use crate::parse::{Document, Footnote, Snippet};
+use crate::load::sources::Source;
+use crate::parse::citations;
+use crate::parse::{Citation, Document, Footnote, Snippet};
 
 #[derive(Serialize)]
 pub struct SiteView<'a> {
@@ -230,6 +233,8 @@ pub struct EntityView<'a> {
     pub annotation: String,
     pub documents: Vec<MentionGroup<'a>>,
     pub related: Vec<Related<'a>>,
+    /// Timeline entries that mention this entity.
+    pub timeline: Vec<EntryView<'a>>,
 }
 
 /// An entity's mentions in one document.
@@ -263,6 +268,7 @@ impl<'a> EntityView<'a> {
         links: &'a EntityLinks,
         documents: &'a [DocSummary<'a>],
         entities: &[EntitySummary<'a>],
+        timeline: Vec<EntryView<'a>>,
     ) -> Self {
         let mut groups: Vec<MentionGroup> = Vec::new();
         for m in &links.mentions {
@@ -302,6 +308,173 @@ impl<'a> EntityView<'a> {
                     entity: entities[other].clone(),
                     shared,
                 })
+                .collect(),
+            timeline,
+        }
+    }
+}
+
+/// A source as listings show it.
+#[derive(Serialize, Clone)]
+pub struct SourceSummary<'a> {
+    pub key: &'a str,
+    pub kind: &'a str,
+    pub label: String,
+    pub reference: String,
+    pub citations: usize,
+    /// Relative to the site root: `sources/<key>/`.
+    pub path: String,
+}
+
+impl<'a> SourceSummary<'a> {
+    pub fn new(source: &'a Source, citations: usize) -> Self {
+        SourceSummary {
+            key: &source.key,
+            kind: &source.kind,
+            label: citations::label(source),
+            reference: citations::reference_html(source),
+            citations,
+            path: format!("sources/{}/", source.key),
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct SourceView<'a> {
+    #[serde(flatten)]
+    pub summary: SourceSummary<'a>,
+    /// Every field of the record, for readers who want the details.
+    pub fields: &'a std::collections::BTreeMap<String, String>,
+    pub documents: Vec<CitationGroup<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct CitationGroup<'a> {
+    pub document: &'a DocSummary<'a>,
+    pub citations: Vec<CitationView<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct CitationView<'a> {
+    pub path: String,
+    pub number: Option<usize>,
+    pub locator: Option<&'a str>,
+    pub snippet: &'a Snippet,
+}
+
+impl<'a> SourceView<'a> {
+    pub fn new(
+        source: &'a Source,
+        cited: &[(usize, &'a Citation)],
+        documents: &'a [DocSummary<'a>],
+    ) -> Self {
+        let mut groups: Vec<CitationGroup> = Vec::new();
+        for &(d, c) in cited {
+            let view = CitationView {
+                path: format!("{}#{}", documents[d].path, c.anchor),
+                number: c.number,
+                locator: c.locator.as_deref(),
+                snippet: &c.snippet,
+            };
+            match groups.last_mut() {
+                Some(g) if std::ptr::eq(g.document, &documents[d]) => g.citations.push(view),
+                _ => groups.push(CitationGroup {
+                    document: &documents[d],
+                    citations: vec![view],
+                }),
+            }
+        }
+        SourceView {
+            summary: SourceSummary::new(source, cited.len()),
+            fields: &source.fields,
+            documents: groups,
+        }
+    }
+}
+
+/// Every citation of each source: `(document index, citation)`, in reading order.
+pub fn citations_by_source<'a>(
+    sources: &[Source],
+    documents: &'a [Document],
+) -> Vec<Vec<(usize, &'a Citation)>> {
+    let mut cited = vec![Vec::new(); sources.len()];
+    for (d, doc) in documents.iter().enumerate() {
+        for c in &doc.citations {
+            cited[c.source].push((d, c));
+        }
+    }
+    cited
+}
+
+/// An editorial note in the archive-wide list.
+#[derive(Serialize)]
+pub struct AnnotationView<'a> {
+    pub path: String,
+    pub number: Option<usize>,
+    pub span: Option<&'a str>,
+    pub html: &'a str,
+}
+
+#[derive(Serialize)]
+pub struct AnnotationGroup<'a> {
+    pub document: &'a DocSummary<'a>,
+    pub annotations: Vec<AnnotationView<'a>>,
+}
+
+pub fn annotation_groups<'a>(
+    documents: &'a [Document],
+    summaries: &'a [DocSummary<'a>],
+) -> Vec<AnnotationGroup<'a>> {
+    documents
+        .iter()
+        .zip(summaries)
+        .filter(|(doc, _)| !doc.annotations.is_empty())
+        .map(|(doc, summary)| AnnotationGroup {
+            document: summary,
+            annotations: doc
+                .annotations
+                .iter()
+                .map(|a| AnnotationView {
+                    // The block's id is permanent; the note's own number is not.
+                    path: format!("{}#{}", summary.path, a.anchor.as_deref().unwrap_or(&a.id)),
+                    number: a.number,
+                    span: a.span.as_deref(),
+                    html: &a.html,
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// A timeline entry as the timeline page and entity pages show it.
+#[derive(Serialize)]
+pub struct EntryView<'a> {
+    pub date: String,
+    pub date_iso: String,
+    pub title: &'a str,
+    pub supplied: bool,
+    pub path: String,
+    pub document: &'a DocSummary<'a>,
+    pub entities: Vec<EntitySummary<'a>>,
+}
+
+impl<'a> EntryView<'a> {
+    pub fn new(
+        entry: &'a Entry,
+        documents: &'a [DocSummary<'a>],
+        entities: &[EntitySummary<'a>],
+    ) -> Self {
+        EntryView {
+            date: date::human(&entry.date),
+            date_iso: entry.date.iso_start(),
+            title: &entry.title,
+            supplied: entry.supplied,
+            path: format!("{}#{}", documents[entry.document].path, entry.anchor),
+            document: &documents[entry.document],
+            entities: entry
+                .entities
+                .iter()
+                .map(|&e| entities[e].clone())
                 .collect(),
         }
     }

@@ -1,0 +1,218 @@
+//! The bibliography: `content/sources.bib` (BibTeX or BibLaTeX, as Zotero exports
+//! it) and/or `content/sources.toml` (one table per key). Each source has a stable
+//! key, which citations use and which is its page's URL.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use biblatex::{Bibliography, ChunksExt};
+
+use super::{is_slug, read_text};
+use crate::diagnostics::{self, Diagnostic};
+
+/// One bibliography record, its fields as plain text.
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub key: String,
+    /// `book`, `article`, `misc`… as written.
+    pub kind: String,
+    /// Field name (lower-case) → value.
+    pub fields: BTreeMap<String, String>,
+    pub path: std::path::PathBuf,
+}
+
+impl Source {
+    pub fn field(&self, name: &str) -> Option<&str> {
+        self.fields
+            .get(name)
+            .map(String::as_str)
+            .filter(|s| !s.is_empty())
+    }
+}
+
+pub const BIB_FILE: &str = "content/sources.bib";
+pub const TOML_FILE: &str = "content/sources.toml";
+
+/// Reads whichever of the two files exist; sources are returned sorted by key.
+pub fn load(root: &Path) -> (Vec<Source>, Vec<Diagnostic>) {
+    let mut sources = Vec::new();
+    let mut diagnostics = Vec::new();
+    if root.join(BIB_FILE).is_file() {
+        match read_text(root, Path::new(BIB_FILE))
+            .and_then(|text| parse_bib(Path::new(BIB_FILE), &text))
+        {
+            Ok(mut s) => sources.append(&mut s),
+            Err(d) => diagnostics.push(d),
+        }
+    }
+    if root.join(TOML_FILE).is_file() {
+        match read_text(root, Path::new(TOML_FILE))
+            .and_then(|text| parse_toml(Path::new(TOML_FILE), &text))
+        {
+            Ok(mut s) => sources.append(&mut s),
+            Err(d) => diagnostics.push(d),
+        }
+    }
+    sources.sort_by(|a, b| a.key.cmp(&b.key).then_with(|| a.path.cmp(&b.path)));
+    for pair in sources.windows(2) {
+        if pair[0].key == pair[1].key {
+            diagnostics.push(
+                Diagnostic::error(
+                    &pair[1].path,
+                    format!("duplicate source key `{}`", pair[1].key),
+                )
+                .help(format!(
+                    "{} already defines it; keys must be unique",
+                    pair[0].path.display()
+                )),
+            );
+        }
+    }
+    for source in &sources {
+        if !is_slug(&source.key) {
+            diagnostics.push(
+                Diagnostic::error(
+                    &source.path,
+                    format!("source key `{}` cannot be a URL", source.key),
+                )
+                .help("use lower-case letters, digits and hyphens, e.g. `coll-directorate-s`"),
+            );
+        }
+    }
+    (sources, diagnostics)
+}
+
+pub fn parse_bib(path: &Path, text: &Arc<str>) -> Result<Vec<Source>, Diagnostic> {
+    let bibliography = Bibliography::parse(text).map_err(|e| {
+        Diagnostic::error(path, format!("invalid BibTeX: {}", e.kind))
+            .at(text, e.span.clone())
+            .help("check the braces and commas of this entry")
+    })?;
+    Ok(bibliography
+        .iter()
+        .map(|entry| Source {
+            key: entry.key.clone(),
+            kind: entry.entry_type.to_string().to_lowercase(),
+            fields: entry
+                .fields
+                .iter()
+                .map(|(k, v)| (k.to_lowercase(), v.format_verbatim()))
+                .collect(),
+            path: path.to_path_buf(),
+        })
+        .collect())
+}
+
+pub fn parse_toml(path: &Path, text: &Arc<str>) -> Result<Vec<Source>, Diagnostic> {
+    let table: BTreeMap<String, BTreeMap<String, toml::Value>> =
+        toml::from_str(text).map_err(|e| diagnostics::from_toml(path, text, 0, &e))?;
+    table
+        .into_iter()
+        .map(|(key, fields)| {
+            let mut kind = "misc".to_string();
+            let mut plain = BTreeMap::new();
+            for (name, value) in fields {
+                let value = match value {
+                    toml::Value::String(s) => s,
+                    toml::Value::Integer(i) => i.to_string(),
+                    toml::Value::Datetime(d) => d.to_string(),
+                    toml::Value::Array(items) => items
+                        .iter()
+                        .map(|v| {
+                            v.as_str()
+                                .map(str::to_string)
+                                .unwrap_or_else(|| v.to_string())
+                        })
+                        .collect::<Vec<_>>()
+                        .join(" and "),
+                    other => {
+                        let at = text.find(&format!("[{key}]")).unwrap_or(0);
+                        return Err(Diagnostic::error(
+                            path,
+                            format!("`{key}.{name}` must be text, not {}", other.type_str()),
+                        )
+                        .at(text, at..at + key.len() + 2));
+                    }
+                };
+                if name == "type" {
+                    kind = value;
+                } else {
+                    plain.insert(name.to_lowercase(), value);
+                }
+            }
+            Ok(Source {
+                key,
+                kind,
+                fields: plain,
+                path: path.to_path_buf(),
+            })
+        })
+        .collect()
+}
+
+/// "Anas, Abdullah and Hussein, Tam" → "Abdullah Anas and Tam Hussein".
+pub fn names(field: &str) -> String {
+    let people: Vec<String> = field
+        .split(" and ")
+        .map(|person| match person.split_once(',') {
+            Some((last, first)) => format!("{} {}", first.trim(), last.trim()),
+            None => person.trim().to_string(),
+        })
+        .collect();
+    match people.as_slice() {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_zotero_bibtex_with_month_macros() {
+        let text: Arc<str> = Arc::from(
+            "@article{ap-2002-06-09,\n\tjournal = {Associated Press},\n\tmonth = jun,\n\tdate = {2002-06-09},\n\tshorthand = {Associated Press, 6/9/2002}\n}\n",
+        );
+        let sources = parse_bib(Path::new("s.bib"), &text).unwrap();
+        assert_eq!(sources[0].key, "ap-2002-06-09");
+        assert_eq!(sources[0].kind, "article");
+        assert_eq!(
+            sources[0].field("shorthand"),
+            Some("Associated Press, 6/9/2002")
+        );
+    }
+
+    #[test]
+    fn broken_bibtex_points_at_the_entry() {
+        let text: Arc<str> = Arc::from("@book{a,\n title = {X\n}\n");
+        let d = parse_bib(Path::new("s.bib"), &text).unwrap_err();
+        assert!(d.message.starts_with("invalid BibTeX"), "{}", d.message);
+        assert!(d.line_col().is_some());
+    }
+
+    #[test]
+    fn toml_records() {
+        let text: Arc<str> = Arc::from(
+            "[gannon-2005]\ntype = \"book\"\nauthor = [\"Gannon, Kathy\"]\nyear = 2005\n",
+        );
+        let s = parse_toml(Path::new("s.toml"), &text).unwrap();
+        assert_eq!(s[0].kind, "book");
+        assert_eq!(s[0].field("year"), Some("2005"));
+        assert_eq!(names(s[0].field("author").unwrap()), "Kathy Gannon");
+    }
+
+    #[test]
+    fn names_read_naturally() {
+        assert_eq!(
+            names("Anas, Abdullah and Hussein, Tam"),
+            "Abdullah Anas and Tam Hussein"
+        );
+        assert_eq!(
+            names("{United States Department of State}"),
+            "{United States Department of State}"
+        );
+    }
+}
