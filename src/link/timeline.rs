@@ -50,6 +50,6 @@ pub fn entries(documents: &[Document]) -> Vec<Entry> {
         }
     }
     // Stable sort: same dates stay in document order.
-    entries.sort_by(|a, b| a.date.cmp(&b.date));
+    entries.sort_by_key(|e| e.date);
     entries
 }

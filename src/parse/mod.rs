@@ -278,7 +278,7 @@ pub fn parse_document(
         .annotations
         .iter()
         .map(|a| {
-            let (anchor, number) = match a.place.as_ref().and_then(|p| locate(p)) {
+            let (anchor, number) = match a.place.as_ref().and_then(&locate) {
                 Some((anchor, number, _)) => (Some(anchor), number),
                 None => (None, None),
             };
