@@ -32,9 +32,18 @@ pub const BUILT_IN: &[(&str, &str)] = &[
     ("entity.html", include_str!("../../templates/entity.html")),
     ("sources.html", include_str!("../../templates/sources.html")),
     ("source.html", include_str!("../../templates/source.html")),
-    ("annotations.html", include_str!("../../templates/annotations.html")),
-    ("timeline.html", include_str!("../../templates/timeline.html")),
-    ("partials/entries.html", include_str!("../../templates/partials/entries.html")),
+    (
+        "annotations.html",
+        include_str!("../../templates/annotations.html"),
+    ),
+    (
+        "timeline.html",
+        include_str!("../../templates/timeline.html"),
+    ),
+    (
+        "partials/entries.html",
+        include_str!("../../templates/partials/entries.html"),
+    ),
     (
         "partials/nav.html",
         include_str!("../../templates/partials/nav.html"),
