@@ -9,9 +9,11 @@ use crate::parse::markdown::escape;
 
 /// The bibliography as the parse stage needs it: keys and how to label them.
 pub struct Bibliography {
-    /// Sorted, for binary search.
+    /// In the archive's source order, which citations index into.
     pub keys: Vec<String>,
     labels: Vec<String>,
+    /// Indices into `keys`, sorted by key, for lookup.
+    by_key: Vec<usize>,
 }
 
 /// One item of a citation group.
@@ -24,14 +26,22 @@ pub struct Item {
 
 impl Bibliography {
     pub fn new(sources: &[Source]) -> Bibliography {
+        let keys: Vec<String> = sources.iter().map(|s| s.key.clone()).collect();
+        let mut by_key: Vec<usize> = (0..keys.len()).collect();
+        by_key.sort_by(|&a, &b| keys[a].cmp(&keys[b]));
         Bibliography {
-            keys: sources.iter().map(|s| s.key.clone()).collect(),
             labels: sources.iter().map(label).collect(),
+            keys,
+            by_key,
         }
     }
 
     pub fn index_of(&self, key: &str) -> Option<usize> {
-        self.keys.binary_search_by(|k| k.as_str().cmp(key)).ok()
+        let at = self
+            .by_key
+            .binary_search_by(|&i| self.keys[i].as_str().cmp(key))
+            .ok()?;
+        Some(self.by_key[at])
     }
 
     pub fn label(&self, source: usize) -> &str {

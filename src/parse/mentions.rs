@@ -164,6 +164,12 @@ fn on_word_boundaries(text: &str, start: usize, end: usize) -> bool {
     !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
 }
 
+/// An entity for tests elsewhere in the parse stage.
+#[cfg(test)]
+pub fn test_entity(id: &str, name: &str, aliases: &[&str], ambiguous: &[&str]) -> EntitySource {
+    tests::entity(id, name, aliases, ambiguous)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

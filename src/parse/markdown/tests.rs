@@ -1,9 +1,18 @@
 use super::*;
 
 fn walk_str(body: &str) -> (Walked, String) {
+    walk_with(body, &[], &[])
+}
+
+/// Walks `body` against a registry and bibliography; blocks get ids `b0`, `b1`…
+fn walk_with(
+    body: &str,
+    entities: &[crate::load::EntitySource],
+    sources: &[crate::load::sources::Source],
+) -> (Walked, String) {
     let source: Arc<str> = Arc::from(body);
-    let (entities, _) = Registry::new(&[]);
-    let sources = Bibliography::new(&[]);
+    let (entities, _) = Registry::new(entities);
+    let sources = Bibliography::new(sources);
     let walked = walk(
         Path::new("t.md"),
         &source,
@@ -153,4 +162,146 @@ fn list_items_and_tables_are_blocks() {
 fn code_is_highlighted_and_not_citable_text() {
     let (_, html) = walk_str("```rust\nfn main() {}\n```\n");
     assert!(html.contains("hl-rust"), "{html}");
+}
+
+fn registry() -> Vec<crate::load::EntitySource> {
+    use crate::parse::mentions::test_entity;
+    vec![
+        test_entity("haqqani-network", "Haqqani Network", &[], &["Haqqani"]),
+        test_entity(
+            "jalaluddin-haqqani",
+            "Jalaluddin Haqqani",
+            &[],
+            &["Haqqani"],
+        ),
+        test_entity("mullah-omar", "Mullah Omar", &["Mullar Omar", "Omar"], &[]),
+    ]
+}
+
+fn bibliography() -> Vec<crate::load::sources::Source> {
+    let text: Arc<str> = Arc::from(
+        "@book{gannon-2005, author = {Gannon, Kathy}, year = {2005}}\n@article{ap-2002-06-09, journal = {Associated Press}, shorthand = {Associated Press, 6/9/2002}}\n",
+    );
+    crate::load::sources::parse_bib(Path::new("s.bib"), &text).unwrap()
+}
+
+#[test]
+fn mentions_link_with_preview_data_and_record_their_place() {
+    let (w, html) = walk_with(
+        "Mullar Omar met [Haqqani](@jalaluddin-haqqani). `Omar` [Omar](https://x.org)\n",
+        &registry(),
+        &[],
+    );
+    assert!(html.contains("<a class=\"mention\" href=\"../entities/mullah-omar/\" data-entity=\"mullah-omar\" data-name=\"Mullah Omar\" data-kind=\"person\""), "{html}");
+    assert!(
+        html.contains("href=\"../entities/jalaluddin-haqqani/\""),
+        "{html}"
+    );
+    assert!(
+        html.contains("<code>Omar</code>"),
+        "never inside code: {html}"
+    );
+    assert!(
+        html.contains("<a href=\"https://x.org\">Omar</a>"),
+        "never inside links: {html}"
+    );
+    let found: Vec<(usize, usize, usize)> = w
+        .mentions
+        .iter()
+        .map(|m| (m.entity, m.position, m.len))
+        .collect();
+    assert_eq!(found, [(2, 0, 11), (1, 16, 7)]);
+    assert!(
+        w.diagnostics.is_empty(),
+        "explicit mention resolves the ambiguity"
+    );
+}
+
+#[test]
+fn ambiguous_and_unknown_mentions_are_reported() {
+    let (w, html) = walk_with("Haqqani and [him](@jalaludin-haqqani).\n", &registry(), &[]);
+    assert!(!html.contains("class=\"mention\""), "{html}");
+    assert_eq!(
+        w.diagnostics[0].message,
+        "ambiguous mention `Haqqani`: haqqani-network, jalaluddin-haqqani"
+    );
+    assert_eq!(
+        w.diagnostics[1].message,
+        "unknown entity `@jalaludin-haqqani`"
+    );
+    assert_eq!(
+        w.diagnostics[1].help.as_deref(),
+        Some("did you mean `@jalaluddin-haqqani`?")
+    );
+}
+
+#[test]
+fn citation_groups_render_as_printed() {
+    let (w, html) = walk_with(
+        "It came from Pakistan. [@ap-2002-06-09; @gannon-2005, pp. 161]\n",
+        &[],
+        &bibliography(),
+    );
+    assert!(html.contains("<span class=\"citation\">[<a class=\"cite\" href=\"../sources/ap-2002-06-09/\" data-key=\"ap-2002-06-09\">Associated Press, 6/9/2002</a>; <a class=\"cite\" href=\"../sources/gannon-2005/\" data-key=\"gannon-2005\" data-locator=\"pp. 161\">Gannon, 2005</a>, pp. 161]</span>"), "{html}");
+    assert_eq!(
+        w.blocks[0].text,
+        "It came from Pakistan. [Associated Press, 6/9/2002; Gannon, 2005, pp. 161]"
+    );
+    assert_eq!(w.citations.len(), 2);
+    assert_eq!(w.citations[1].locator.as_deref(), Some("pp. 161"));
+}
+
+#[test]
+fn own_words_citations_and_unknown_keys() {
+    let (w, html) = walk_with(
+        "A.[^1] [@gannon-2006]\n\n[^1]: [Gannon’s book (pp 1)](@gannon-2005 \"p. 1\")\n",
+        &[],
+        &bibliography(),
+    );
+    assert!(w.footnotes[0].html.contains("<a class=\"cite\" href=\"../sources/gannon-2005/\" data-key=\"gannon-2005\" data-locator=\"p. 1\">Gannon’s book (pp 1)</a>"), "{:?}", w.footnotes[0].html);
+    assert!(matches!(w.citations[0].place, Place::Footnote(ref l) if l == "1"));
+    assert_eq!(
+        w.diagnostics[0].message,
+        "unknown citation key `@gannon-2006`"
+    );
+    assert_eq!(
+        w.diagnostics[0].help.as_deref(),
+        Some("did you mean `@gannon-2005`?")
+    );
+    assert!(html.contains("@gannon-2006"), "{html}");
+}
+
+#[test]
+fn criticmarkup_notes_stay_out_of_the_text() {
+    let (w, html) = walk_with(
+        "Representative {==Peter Gross==}{>>Porter *Goss*.<<} spoke. {>>Context.<<}\n",
+        &[],
+        &[],
+    );
+    assert!(html.contains("<mark class=\"ed-span\">Peter Gross</mark><span class=\"editorial ed-note\" id=\"ed-1\" role=\"note\">"), "{html}");
+    assert!(html.contains("Porter <em>Goss</em>."), "{html}");
+    assert_eq!(w.blocks[0].text, "Representative Peter Gross spoke.");
+    assert_eq!(w.annotations.len(), 2);
+    assert_eq!(w.annotations[0].span.as_deref(), Some("Peter Gross"));
+    assert_eq!(w.annotations[0].html, "Porter <em>Goss</em>.");
+    assert_eq!(w.annotations[1].span, None);
+}
+
+#[test]
+fn unbalanced_criticmarkup_is_an_error_and_html_stays_balanced() {
+    let (w, html) = walk_with("One {>>open note\n\nTwo ==} x\n", &[], &[]);
+    let messages: Vec<&str> = w.diagnostics.iter().map(|d| d.message.as_str()).collect();
+    assert!(
+        messages.contains(&"unclosed CriticMarkup `{>>` in this paragraph"),
+        "{messages:?}"
+    );
+    assert!(
+        messages.contains(&"unbalanced CriticMarkup: `==}` closes no highlight"),
+        "{messages:?}"
+    );
+    assert_eq!(
+        html.matches("<span").count(),
+        html.matches("</span>").count(),
+        "{html}"
+    );
 }
