@@ -334,6 +334,10 @@ fn incipit(blocks: &[Block]) -> String {
     }
 }
 
+/// Ids lectern gives elements of its own on a document page.
+const RESERVED_IDS: &[&str] = &["main", "notes-heading"];
+const RESERVED_PREFIXES: &[&str] = &["fn-", "fnref-", "ed-"];
+
 fn duplicate_explicit_ids(
     source: &DocumentSource,
     blocks: &[markdown::RawBlock],
@@ -344,6 +348,14 @@ fn duplicate_explicit_ids(
         let Some(id) = block.explicit.as_deref() else {
             continue;
         };
+        if RESERVED_IDS.contains(&id) || RESERVED_PREFIXES.iter().any(|p| id.starts_with(p)) {
+            diagnostics.push(
+                Diagnostic::error(&source.file.path, format!("the id `{id}` is reserved"))
+                    .at(&source.file.text, block.offset..block.offset + 1)
+                    .help("lectern uses `main`, `notes-heading` and ids starting `fn-`, `fnref-` or `ed-` for its own elements; choose another id"),
+            );
+            continue;
+        }
         if let Some((_, first)) = seen.iter().find(|(s, _)| *s == id) {
             let line = source.file.text[..*first].matches('\n').count() + 1;
             diagnostics.push(

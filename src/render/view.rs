@@ -343,8 +343,8 @@ impl<'a> SourceSummary<'a> {
 pub struct SourceView<'a> {
     #[serde(flatten)]
     pub summary: SourceSummary<'a>,
-    /// Every field of the record, for readers who want the details.
-    pub fields: &'a std::collections::BTreeMap<String, String>,
+    /// Every field of the record, `(name, value)` in name order.
+    pub fields: Vec<(&'a str, &'a str)>,
     pub documents: Vec<CitationGroup<'a>>,
 }
 
@@ -386,7 +386,11 @@ impl<'a> SourceView<'a> {
         }
         SourceView {
             summary: SourceSummary::new(source, cited.len()),
-            fields: &source.fields,
+            fields: source
+                .fields
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect(),
             documents: groups,
         }
     }

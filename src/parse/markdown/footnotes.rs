@@ -41,8 +41,13 @@ impl<'a> Walker<'a, '_> {
             let tail = &rest[i + 2..];
             if let Some(end) = tail.find(']') {
                 let label = &tail[..end];
-                if !label.is_empty() && !label.contains(char::is_whitespace) {
-                    let start = self.base + run.source_offset(at + i);
+                let source_at = run.source_offset(at + i);
+                // `\[^1\]` is the literal text, not a reference.
+                let escaped = source_at
+                    .checked_sub(1)
+                    .is_some_and(|b| self.body.as_bytes().get(b) == Some(&b'\\'));
+                if !escaped && !label.is_empty() && !label.contains(char::is_whitespace) {
+                    let start = self.base + source_at;
                     let mut d = Diagnostic::error(
                         self.path,
                         format!("footnote `[^{label}]` is referenced but never defined"),

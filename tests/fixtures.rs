@@ -1,0 +1,437 @@
+//! Small archives written inline, each about one behaviour: the errors an editor
+//! gets (with file, line and a way to fix it), Markdown features, templates and static
+//! files, what the output folder may be, atomic and deterministic builds, and the CLI.
+
+mod common;
+
+use std::path::Path;
+
+use common::{Archive, assert_same_files, lectern, snapshot};
+use lectern::diagnostics::Failure;
+
+const DOC: &str = "+++\ntitle = \"A document\"\n+++\n\nThe first paragraph.\n";
+
+/// The failure as the terminal shows it, for assertions on the whole report.
+fn report(failure: &Failure) -> String {
+    failure.to_string()
+}
+
+fn assert_reports(failure: &Failure, needles: &[&str]) {
+    let text = report(failure);
+    for needle in needles {
+        assert!(
+            text.contains(needle),
+            "the report lacks {needle:?}:\n{text}"
+        );
+    }
+}
+
+// Errors.
+
+#[test]
+fn an_archive_without_site_toml_fails_naming_it() {
+    let failure = Archive::new().document("a", DOC).build_err();
+    assert_eq!(failure.0.len(), 1, "{}", report(&failure));
+    assert!(failure.0[0].is_error());
+    assert_reports(&failure, &["site.toml"]);
+    let help = failure.0[0].help.as_deref().unwrap_or("");
+    assert!(
+        help.contains("site.toml"),
+        "the help says what to create: {help:?}"
+    );
+}
+
+#[test]
+fn an_unknown_site_toml_key_names_the_line_and_the_right_key() {
+    let failure = Archive::new()
+        .file(
+            "site.toml",
+            "title = \"T\"\nbase_url = \"https://x.org/\"\noutput_directory = \"out\"\n",
+        )
+        .document("a", DOC)
+        .build_err();
+    let error = &failure.0[0];
+    assert_eq!(error.path, Path::new("site.toml"));
+    assert_eq!(error.line_col(), Some((3, 1)));
+    assert_eq!(error.help.as_deref(), Some("did you mean `output_dir`?"));
+}
+
+#[test]
+fn an_unknown_front_matter_key_names_file_line_and_the_right_key() {
+    let failure = Archive::with_site()
+        .document("a", "+++\ntitle = \"A\"\nsubtitel = \"B\"\n+++\n\nText.\n")
+        .build_err();
+    let error = &failure.0[0];
+    assert_eq!(error.path, Path::new("content/documents/a.md"));
+    assert_eq!(error.line_col(), Some((3, 1)), "the line of `subtitel`");
+    assert!(error.message.contains("subtitel"), "{}", error.message);
+    assert_eq!(error.help.as_deref(), Some("did you mean `subtitle`?"));
+    assert_reports(
+        &failure,
+        &["content/documents/a.md:3:1", "did you mean `subtitle`?"],
+    );
+}
+
+#[test]
+fn front_matter_without_its_closing_fence_is_explained() {
+    let failure = Archive::with_site()
+        .document(
+            "a",
+            "+++\ntitle = \"A\"\n\nText that never ends the front matter.\n",
+        )
+        .build_err();
+    let error = &failure.0[0];
+    assert_eq!(error.path, Path::new("content/documents/a.md"));
+    assert_eq!(error.line_col(), Some((1, 1)));
+    assert!(error.message.contains("never closed"), "{}", error.message);
+    assert!(error.help.as_deref().unwrap_or("").contains("`+++`"));
+}
+
+#[test]
+fn a_reference_to_an_undefined_footnote_is_an_error() {
+    let failure = Archive::with_site()
+        .document("a", "+++\n+++\n\nOne.[^1] Two.[^2]\n\n[^1]: Defined.\n")
+        .build_err();
+    let error = &failure.0[0];
+    assert_eq!(
+        failure.0.iter().filter(|d| d.is_error()).count(),
+        1,
+        "{}",
+        report(&failure)
+    );
+    assert_eq!(error.path, Path::new("content/documents/a.md"));
+    assert_eq!(
+        error.message,
+        "footnote `[^2]` is referenced but never defined"
+    );
+    assert_eq!(error.line_col(), Some((4, 14)), "points at `[^2]`");
+}
+
+#[test]
+fn an_unreferenced_footnote_definition_is_an_error() {
+    let failure = Archive::with_site()
+        .document(
+            "a",
+            "+++\n+++\n\nOne.[^1]\n\n[^1]: Used.\n\n[^spare]: Never used.\n",
+        )
+        .build_err();
+    let error = &failure.0[0];
+    assert_eq!(
+        failure.0.iter().filter(|d| d.is_error()).count(),
+        1,
+        "{}",
+        report(&failure)
+    );
+    assert_eq!(
+        error.message,
+        "footnote `[^spare]` is defined but never referenced"
+    );
+    assert_eq!(error.line_col(), Some((8, 1)));
+}
+
+#[test]
+fn a_link_to_a_missing_anchor_names_the_anchor() {
+    let failure = Archive::with_site()
+        .document("a", "+++\n+++\n\nSee [there](other.md#missing).\n")
+        .document("other", "+++\n+++\n\n## Present {#present}\n\nText.\n")
+        .build_err();
+    let error = &failure.0[0];
+    assert_eq!(error.path, Path::new("content/documents/a.md"));
+    assert!(error.message.contains("#missing"), "{}", error.message);
+    assert!(error.message.contains("other.md"), "{}", error.message);
+    assert_eq!(error.line_col().map(|(line, _)| line), Some(4));
+}
+
+#[test]
+fn an_explicit_id_may_not_take_a_footnote_id() {
+    // `{#fn-1}` would put two `id="fn-1"` on the page, and reference 1 would land on
+    // the heading instead of its note.
+    let failure = Archive::with_site()
+        .document(
+            "a",
+            "+++\n+++\n\nText.[^1]\n\n## Sources {#fn-1}\n\n[^1]: The note.\n",
+        )
+        .build_err();
+    let error = &failure.0[0];
+    assert_eq!(error.path, Path::new("content/documents/a.md"));
+    assert!(error.message.contains("fn-1"), "{}", error.message);
+    assert_eq!(error.line_col().map(|(line, _)| line), Some(6));
+}
+
+#[test]
+fn all_problems_are_reported_together() {
+    let failure = Archive::with_site()
+        .document("a", "+++\ntitel = \"A\"\n+++\n")
+        .document("b", "+++\nsumary = \"B\"\n+++\n")
+        .build_err();
+    let paths: Vec<_> = failure.0.iter().map(|d| d.path.clone()).collect();
+    assert_eq!(
+        paths,
+        [
+            Path::new("content/documents/a.md"),
+            Path::new("content/documents/b.md")
+        ]
+    );
+}
+
+// Markdown.
+
+#[test]
+fn fenced_rust_is_highlighted_with_classes() {
+    let code = "fn main() {\n    let x = \"<b>\";\n}\n";
+    let site = Archive::with_site()
+        .document("a", &format!("+++\n+++\n\nCode:\n\n```rust\n{code}```\n"))
+        .build();
+    let page = site.page("a/index.html");
+    page.has("pre code span.hl-rust");
+    let classes: Vec<String> = page
+        .select("pre code span[class]")
+        .iter()
+        .flat_map(|s| s.value().classes().map(str::to_string).collect::<Vec<_>>())
+        .collect();
+    assert!(classes.iter().all(|c| c.starts_with("hl-")), "{classes:?}");
+    assert!(
+        classes.iter().any(|c| c == "hl-storage"),
+        "`fn` and `let` are marked: {classes:?}"
+    );
+    let shown: String = page.one("pre code").text().collect();
+    assert_eq!(shown, code, "the code reads as written, escaped");
+    assert!(site.read("syntax.css").contains(".hl-storage"));
+}
+
+#[test]
+fn escaped_footnote_syntax_is_literal_text() {
+    // Faithful text may contain a literal `[^1]`; escaped, it is not a reference.
+    let site = Archive::with_site()
+        .document("a", "+++\n+++\n\nThe page prints \\[^1\\] as it is.\n")
+        .build();
+    site.page("a/index.html")
+        .has_text(".doc-body p", "The page prints [^1] as it is.")
+        .count("sup.fn-ref", 0);
+}
+
+// Templates and static files.
+
+#[test]
+fn an_archive_without_templates_uses_the_built_in_ones() {
+    let archive = Archive::with_site().document("a", DOC);
+    assert!(!archive.root().join("templates").exists());
+    let site = archive.build();
+    site.page("a/index.html")
+        .has_text("article.document h1", "A document")
+        .has("meta[name=generator][content=lectern]")
+        .has("link[rel=stylesheet][href='../style.css']");
+    site.page("index.html").has("a[href='a/']");
+    site.page("404.html").count("h1", 1);
+    assert!(
+        site.read("style.css").len() > 100,
+        "the built-in stylesheet is written"
+    );
+}
+
+#[test]
+fn an_archive_template_overrides_its_built_in_and_the_rest_fall_back() {
+    // Tera 2 wants every block a child fills to exist in its parent, so an archive's
+    // base.html declares the blocks the built-in pages fill.
+    let base = "<!DOCTYPE html>\n<html><head><title>{% block title %}{% endblock title %}</title>\
+                <meta name=\"description\" content=\"{% block description %}{% endblock description %}\">\
+                {% block head %}{% endblock head %}</head>\
+                <body class=\"custom-base {% block body_class %}{% endblock body_class %}\">\
+                {% block content %}{% endblock content %}</body></html>\n";
+    let site = Archive::with_site()
+        .document("a", DOC)
+        .file("templates/base.html", base)
+        .build();
+    let page = site.page("a/index.html");
+    // The built-in document.html extends the archive's base.html.
+    page.count("body.custom-base.document", 1)
+        .has_text("article.document h1", "A document")
+        .count("header.site-header", 0);
+    site.page("index.html")
+        .count("body.custom-base", 1)
+        .has("a[href='a/']");
+}
+
+#[test]
+fn an_archive_partial_is_included_by_the_built_in_pages() {
+    let site = Archive::from_dir(common::repository_root().join("tests/fixtures/partial-override"))
+        .build();
+    site.page("a/index.html")
+        .has_text("nav.archive-nav a", "Home of Partial override")
+        .has("nav.archive-nav a[href='../']")
+        .count("header.site-header", 1)
+        .has_text("article.document h1", "Only the navigation changes");
+    site.page("index.html").has("nav.archive-nav a[href='']");
+}
+
+#[test]
+fn static_files_are_copied_as_they_are() {
+    let image: Vec<u8> = (0..=255).collect();
+    let site = Archive::with_site()
+        .document("a", DOC)
+        .file("static/robots.txt", "User-agent: *\n")
+        .file("static/img/plate.png", &image)
+        .file("static/style.css", "body { color: teal }\n")
+        .build();
+    assert_eq!(site.read("robots.txt"), "User-agent: *\n");
+    assert_eq!(site.bytes("img/plate.png"), image);
+    assert_eq!(
+        site.read("style.css"),
+        "body { color: teal }\n",
+        "the archive's own wins"
+    );
+}
+
+// The output folder.
+
+#[test]
+fn a_failed_build_leaves_the_previous_output_byte_identical() {
+    let archive = Archive::with_site()
+        .document("a", DOC)
+        .document("b", "+++\n+++\n\nNotes.[^1]\n\n[^1]: A note.\n");
+    let site = archive.build();
+    let before = site.snapshot();
+    assert!(before.contains_key("a/index.html"));
+
+    // A content error, found before anything is written.
+    archive.write("content/documents/a.md", "+++\ntitel = \"A\"\n+++\n");
+    archive.build_err();
+    assert_same_files(&before, &snapshot(site.out()));
+
+    // A template error, found while rendering.
+    archive.write("content/documents/a.md", DOC);
+    archive.write("templates/document.html", "{% if %}broken{% endif %}\n");
+    archive.build_err();
+    assert_same_files(&before, &snapshot(site.out()));
+    let leftovers: Vec<_> = std::fs::read_dir(site.out().parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("lectern-"))
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "no staging folders left behind: {leftovers:?}"
+    );
+}
+
+#[test]
+fn two_builds_of_the_same_input_are_byte_identical() {
+    let first = Archive::repository();
+    let second = Archive::repository();
+    let a = first.build();
+    let b = second.build();
+    let again = first.build_to(&first.scratch("again"));
+    assert!(a.files().len() > 5);
+    assert_same_files(&a.snapshot(), &b.snapshot());
+    assert_same_files(&a.snapshot(), &again.snapshot());
+}
+
+#[test]
+fn the_output_folder_may_not_be_the_archive_or_its_sources() {
+    let archive = Archive::with_site()
+        .document("a", DOC)
+        .file("static/x.txt", "x");
+    let root = archive.root().to_path_buf();
+    let sources_before = snapshot(&root);
+    for (out, why) in [
+        (root.clone(), "contains the archive"),
+        (root.join("content"), "content/"),
+        (root.join("content/documents"), "content/"),
+        (root.join("static"), "static/"),
+        (root.join("templates"), "templates/"),
+    ] {
+        let failure = archive
+            .try_build_to(&out)
+            .map(|_| ())
+            .expect_err(&format!("building into {} must fail", out.display()));
+        assert_reports(&failure, &[why]);
+    }
+    assert_same_files(&sources_before, &snapshot(&root));
+}
+
+#[test]
+fn a_site_under_a_sub_path_links_relatively() {
+    let site = Archive::new()
+        .file(
+            "site.toml",
+            "title = \"T\"\nbase_url = \"https://example.org/archive/\"\n",
+        )
+        .document(
+            "a",
+            "+++\n+++\n\nSee [b](b.md#here). Note.[^n]\n\n[^n]: N.\n",
+        )
+        .document("b", "+++\n+++\n\nHere. {#here}\n")
+        .build();
+    site.page("a/index.html")
+        .has("a[href='../b/#here']")
+        .has("link[rel=canonical][href='https://example.org/archive/a/']");
+    let broken = site.broken_links("/archive/");
+    assert!(broken.is_empty(), "{broken:#?}");
+    for (page, element, value) in site.links() {
+        if page != "404.html" && !element.contains("canonical") {
+            assert!(
+                !value.starts_with('/') && !value.contains("://"),
+                "{page}: {element}"
+            );
+        }
+    }
+}
+
+// The command line.
+
+#[test]
+fn help_describes_every_subcommand_and_option() {
+    lectern(&["--help"])
+        .success()
+        .stdout_has("build")
+        .stdout_has("serve")
+        .stdout_has("check");
+    lectern(&["build", "--help"])
+        .success()
+        .stdout_has("--root")
+        .stdout_has("--out")
+        .stdout_has("--locked")
+        .stdout_has("--force");
+    lectern(&["serve", "--help"])
+        .success()
+        .stdout_has("--root")
+        .stdout_has("--out")
+        .stdout_has("--port");
+    lectern(&["check", "--help"]).success().stdout_has("--root");
+}
+
+#[test]
+fn a_failed_build_exits_non_zero_and_says_why() {
+    let archive = Archive::with_site().document("a", "+++\ntitel = \"A\"\n+++\n");
+    archive
+        .run(&["build"])
+        .failure()
+        .stderr_has("content/documents/a.md")
+        .stderr_has("did you mean `title`?");
+    assert!(
+        !archive.root().join("public").exists(),
+        "nothing was written"
+    );
+    archive
+        .run(&["check"])
+        .failure()
+        .stderr_has("content/documents/a.md");
+}
+
+#[test]
+fn check_writes_nothing_and_a_good_build_exits_zero_into_the_default_folder() {
+    let archive = Archive::with_site().document("a", DOC);
+    let before = snapshot(archive.root());
+    archive.run(&["check"]).success();
+    assert_same_files(&before, &snapshot(archive.root()));
+    archive.run(&["build"]).success();
+    assert!(archive.root().join("public/a/index.html").is_file());
+    let root = archive.root().to_string_lossy().into_owned();
+    archive
+        .run(&["build", "--root", &root, "--out", &root])
+        .failure();
+    assert!(
+        archive.root().join("site.toml").is_file(),
+        "the archive survives"
+    );
+}
