@@ -31,6 +31,8 @@ pub struct Document {
     pub citations: Vec<Citation>,
     /// The editor's notes, in document order.
     pub annotations: Vec<Annotation>,
+    /// Ids this document once had and no longer has, with where each now points.
+    pub retired: Vec<(String, String)>,
     /// The document's first words, to list it by when it has no title.
     pub incipit: String,
     pub word_count: usize,
@@ -316,6 +318,11 @@ pub fn parse_document(
         mentions,
         citations,
         annotations,
+        retired: doc_lock
+            .retired
+            .iter()
+            .map(|r| (r.id.clone(), r.to.clone()))
+            .collect(),
         incipit,
         word_count,
     };

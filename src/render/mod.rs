@@ -89,7 +89,7 @@ impl Renderer {
                     "canonical_url",
                     &format!("{}{}/", config.base_url, doc.source.slug),
                 );
-                context.insert("doc", &DocView::new(doc));
+                context.insert("doc", &DocView::new(doc, config));
                 self.page(
                     "document.html",
                     &context,

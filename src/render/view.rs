@@ -88,6 +88,18 @@ pub struct DocView<'a> {
     /// The document's headings, for a table of contents (a timeline's entries).
     pub outline: Vec<OutlineEntry<'a>>,
     pub word_count: usize,
+    /// The page's permanent address.
+    pub canonical_url: String,
+    /// Highwire `citation_*` dates want `YYYY/MM/DD`.
+    pub citation_date: Option<String>,
+    /// What the page's script needs, as JSON safe inside `<script>`: citation
+    /// metadata for the "cite" action and the map of retired ids.
+    pub script_data: String,
+    /// schema.org metadata, as JSON safe inside `<script>`.
+    pub json_ld: String,
+    /// "Author. “Title.” Publication, date. URL." for the whole document.
+    pub citation: String,
+    pub bibtex: String,
 }
 
 #[derive(Serialize)]
@@ -101,9 +113,65 @@ pub struct OutlineEntry<'a> {
 }
 
 impl<'a> DocView<'a> {
-    pub fn new(doc: &'a Document) -> Self {
+    pub fn new(doc: &'a Document, config: &SiteConfig) -> Self {
         let meta = &doc.source.meta;
+        let canonical_url = format!("{}{}/", config.base_url, doc.source.slug);
+        let title = meta.title.as_deref().unwrap_or(&doc.incipit);
+        let date_iso = meta.date.as_ref().map(|d| d.iso_start());
+        let redirects: std::collections::BTreeMap<&str, &str> = doc
+            .retired
+            .iter()
+            .map(|(from, to)| (from.as_str(), to.as_str()))
+            .collect();
+        let script_data = script_json(&serde_json::json!({
+            "title": title,
+            "untitled": meta.title.is_none(),
+            "authors": meta.authors,
+            "publication": meta.publication,
+            "date": date_iso,
+            "url": canonical_url,
+            "site": config.title,
+            "slug": doc.source.slug,
+            "redirects": redirects,
+        }));
+        let json_ld = script_json(&serde_json::json!({
+            "@context": "https://schema.org",
+            "@type": "Article",
+            "headline": title,
+            "name": title,
+            "author": meta.authors.iter().map(|a| serde_json::json!({"@type": "Person", "name": a})).collect::<Vec<_>>(),
+            "datePublished": date_iso,
+            "publisher": meta.publication.as_ref().map(|p| serde_json::json!({"@type": "Organization", "name": p})),
+            "isPartOf": {"@type": "Collection", "name": config.title, "url": config.base_url},
+            "url": canonical_url,
+            "sameAs": meta.url,
+            "inLanguage": config.language,
+            "wordCount": doc.word_count,
+        }));
+        let citation = format_citation(
+            &meta.authors,
+            title,
+            meta.publication.as_deref(),
+            date_iso.as_deref(),
+            &config.title,
+            &canonical_url,
+        );
+        let bibtex = format_bibtex(
+            &doc.source.slug,
+            &meta.authors,
+            title,
+            meta.publication.as_deref(),
+            date_iso.as_deref(),
+            &config.title,
+            &canonical_url,
+        );
         DocView {
+            citation,
+            bibtex,
+            canonical_url,
+            citation_date: date_iso.as_ref().map(|d| d.replace('-', "/")),
+            script_data,
+            json_ld,
             summary: DocSummary::new(doc),
             byline: meta.byline.as_deref(),
             url: meta.url.as_deref(),
@@ -482,4 +550,67 @@ impl<'a> EntryView<'a> {
                 .collect(),
         }
     }
+}
+
+/// JSON that cannot end the `<script>` element it is embedded in, whatever the
+/// content's strings hold.
+pub fn script_json(value: &serde_json::Value) -> String {
+    serde_json::to_string(value)
+        .unwrap_or_else(|_| "{}".into())
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}
+
+/// A plain citation of a document (the page's script adds the paragraph and the
+/// date accessed, which a static build cannot know).
+fn format_citation(
+    authors: &[String],
+    title: &str,
+    publication: Option<&str>,
+    date: Option<&str>,
+    site: &str,
+    url: &str,
+) -> String {
+    let mut out = String::new();
+    if !authors.is_empty() {
+        out.push_str(&format!("{}. ", authors.join(", ")));
+    }
+    out.push_str(&format!("“{title}.” "));
+    if let Some(p) = publication {
+        out.push_str(&format!("{p}. "));
+    }
+    if let Some(d) = date {
+        out.push_str(&format!("{d}. "));
+    }
+    out.push_str(&format!("In {site}. {url}"));
+    out
+}
+
+fn format_bibtex(
+    key: &str,
+    authors: &[String],
+    title: &str,
+    publication: Option<&str>,
+    date: Option<&str>,
+    site: &str,
+    url: &str,
+) -> String {
+    let field =
+        |name: &str, value: &str| format!("  {name} = {{{}}},\n", value.replace(['{', '}'], ""));
+    let mut out = format!("@article{{{key},\n");
+    if !authors.is_empty() {
+        out.push_str(&field("author", &authors.join(" and ")));
+    }
+    out.push_str(&field("title", title));
+    if let Some(p) = publication {
+        out.push_str(&field("journal", p));
+    }
+    if let Some(d) = date {
+        out.push_str(&field("date", d));
+    }
+    out.push_str(&field("howpublished", site));
+    out.push_str(&field("url", url));
+    out.push('}');
+    out
 }
