@@ -17,8 +17,10 @@ use crate::render::Page;
 pub const MARKER: &str = ".lectern-output";
 
 /// Static files every site gets unless the archive's `static/` has its own.
-pub const BUILT_IN_STATIC: &[(&str, &str)] =
-    &[("style.css", include_str!("../../static/style.css"))];
+pub const BUILT_IN_STATIC: &[(&str, &str)] = &[
+    ("style.css", include_str!("../../static/style.css")),
+    ("lectern.js", include_str!("../../static/lectern.js")),
+];
 
 /// A file to write that is not a page (stylesheets, `.nojekyll`…).
 pub struct Asset {
