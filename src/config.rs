@@ -30,6 +30,10 @@ pub struct SiteConfig {
     /// Where `build` writes the site, relative to the archive root.
     #[serde(default = "default_output_dir")]
     pub output_dir: PathBuf,
+    /// Remove scripts and unknown tags from raw HTML in Markdown. Off by default:
+    /// the editor is trusted; switch it on for content from less trusted hands.
+    #[serde(default)]
+    pub sanitize_html: bool,
 }
 
 fn default_language() -> String {

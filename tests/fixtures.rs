@@ -435,3 +435,48 @@ fn check_writes_nothing_and_a_good_build_exits_zero_into_the_default_folder() {
         "the archive survives"
     );
 }
+
+// Escaping and sanitising.
+
+const HOSTILE: &str = "+++\ntitle = \"</title><script>alert(1)</script>\"\nsummary = \"\\\"><script>alert(2)</script>\"\nauthors = [\"</script><script>alert(3)</script>\"]\n+++\n\nRaw <b onclick=\"alert(4)\">bold</b><script>alert(5)</script> text.\n";
+
+#[test]
+fn front_matter_is_escaped_everywhere() {
+    let site = Archive::with_site().document("a", HOSTILE).build();
+    let html = site.read("a/index.html");
+    for n in 1..=3 {
+        assert!(
+            !html.contains(&format!("<script>alert({n})")),
+            "alert({n}) escaped:\n{html}"
+        );
+    }
+    // JSON inside <script> elements cannot be closed by content.
+    let json = site.page("a/index.html").text("script#lectern-doc");
+    assert!(!json.contains("</"), "{json}");
+    assert!(json.contains("\\u003c/script\\u003e"), "{json}");
+    let home = site.read("index.html");
+    assert!(!home.contains("<script>alert("), "{home}");
+}
+
+#[test]
+fn raw_html_is_kept_by_default_and_sanitised_on_request() {
+    let trusted = Archive::with_site().document("a", HOSTILE).build();
+    trusted
+        .page("a/index.html")
+        .contains("<script>alert(5)</script>");
+    let strict = Archive::new()
+        .file(
+            "site.toml",
+            "title = \"T\"\nbase_url = \"https://example.org/\"\nsanitize_html = true\n",
+        )
+        .document("a", HOSTILE)
+        .build();
+    let html = strict.read("a/index.html");
+    assert!(
+        !html.contains("alert(5)") && !html.contains("onclick"),
+        "{html}"
+    );
+    strict
+        .page("a/index.html")
+        .has_text(".doc-body p b", "bold");
+}

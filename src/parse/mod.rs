@@ -8,6 +8,7 @@ pub mod citations;
 pub mod highlight;
 pub mod markdown;
 pub mod mentions;
+mod sanitize;
 
 use rayon::prelude::*;
 
@@ -158,7 +159,17 @@ pub fn parse(archive: &Archive, lock: &Lock) -> Parsed {
         .par_iter()
         .map(|doc| {
             let previous = lock.documents.get(&doc.slug).cloned().unwrap_or_default();
-            parse_document(doc, &previous, &lookup)
+            let (mut doc, lock, diagnostics) = parse_document(doc, &previous, &lookup);
+            if archive.config.sanitize_html {
+                doc.body_html = sanitize::clean(&doc.body_html);
+                for note in &mut doc.footnotes {
+                    note.html = sanitize::clean(&note.html);
+                }
+                for note in &mut doc.annotations {
+                    note.html = sanitize::clean(&note.html);
+                }
+            }
+            (doc, lock, diagnostics)
         })
         .collect();
     let mut parsed = Parsed {
