@@ -480,3 +480,11 @@ fn raw_html_is_kept_by_default_and_sanitised_on_request() {
         .page("a/index.html")
         .has_text(".doc-body p b", "bold");
 }
+
+#[test]
+fn a_heading_id_cannot_break_out_of_its_attribute() {
+    let failure = Archive::with_site()
+        .document("a", "+++\n+++\n\n## Title {#x\"onmouseover=\"alert(1)}\n")
+        .build_err();
+    assert_reports(&failure, &["cannot be an id", "a.md:4:1"]);
+}

@@ -366,6 +366,18 @@ fn duplicate_explicit_ids(
         let Some(id) = block.explicit.as_deref() else {
             continue;
         };
+        let well_formed = id.starts_with(|c: char| c.is_ascii_alphabetic())
+            && id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        if !well_formed {
+            diagnostics.push(
+                Diagnostic::error(&source.file.path, format!("`{id}` cannot be an id"))
+                    .at(&source.file.text, block.offset..block.offset + 1)
+                    .help("ids start with a letter and use only ASCII letters, digits, `-` and `_`, e.g. `{#april-1999}`"),
+            );
+            continue;
+        }
         if RESERVED_IDS.contains(&id) || RESERVED_PREFIXES.iter().any(|p| id.starts_with(p)) {
             diagnostics.push(
                 Diagnostic::error(&source.file.path, format!("the id `{id}` is reserved"))
