@@ -19,6 +19,12 @@ pub fn serve(dir: &Path, port: u16) -> Result<(), Failure> {
         "Serving {} at http://{address}/ (Ctrl+C to stop)",
         dir.display()
     );
+    run(listener, dir);
+    Ok(())
+}
+
+/// Answers requests on `listener` with files from `dir`, one thread per connection.
+pub fn run(listener: TcpListener, dir: &Path) {
     let dir = dir.to_path_buf();
     for stream in listener.incoming().flatten() {
         let dir = dir.clone();
@@ -27,12 +33,12 @@ pub fn serve(dir: &Path, port: u16) -> Result<(), Failure> {
             let _ = respond(&dir, stream);
         });
     }
-    Ok(())
 }
 
-fn bind(port: u16) -> Result<TcpListener, Failure> {
+/// Binds 127.0.0.1 at `port` or one of the next 19 (port 0: any free port).
+pub fn bind(port: u16) -> Result<TcpListener, Failure> {
     let mut last = None;
-    for candidate in port..port.saturating_add(20) {
+    for candidate in port..=port.saturating_add(19) {
         match TcpListener::bind(("127.0.0.1", candidate)) {
             Ok(listener) => return Ok(listener),
             Err(e) => last = Some(e),
