@@ -102,8 +102,39 @@ fn read_lock(root: &Path) -> Result<Lock, Failure> {
 }
 
 /// Checks the archive at `root` without writing anything; returns the warnings.
-pub fn check(root: &Path) -> Result<Vec<Diagnostic>, Failure> {
-    Ok(check_archive(root)?.warnings)
+pub fn check(root: &Path) -> Result<CheckReport, Failure> {
+    let checked = check_archive(root)?;
+    let retired = checked
+        .documents
+        .iter()
+        .flat_map(|doc| {
+            doc.retired.iter().map(|(id, to)| RetiredId {
+                document: doc.source.slug.clone(),
+                id: id.clone(),
+                to: to.clone(),
+            })
+        })
+        .collect();
+    Ok(CheckReport {
+        warnings: checked.warnings,
+        retired,
+    })
+}
+
+/// What `check` found in an archive without errors.
+#[derive(Debug, Clone)]
+pub struct CheckReport {
+    pub warnings: Vec<Diagnostic>,
+    /// Paragraph ids that no longer exist; their URLs redirect to `to`.
+    pub retired: Vec<RetiredId>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetiredId {
+    pub document: String,
+    pub id: String,
+    /// The nearest surviving block, or empty when the document has none left.
+    pub to: String,
 }
 
 /// Builds the archive into its output folder.

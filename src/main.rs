@@ -105,11 +105,22 @@ fn run(cli: Cli) -> Result<(), Failure> {
             lectern::serve::serve(&summary.out, port)
         }
         Command::Check { root } => {
-            let warnings = lectern::check(&root)?;
-            for warning in &warnings {
+            let report = lectern::check(&root)?;
+            for warning in &report.warnings {
                 eprint!("{warning}");
             }
-            eprintln!("No errors ({} warnings).", warnings.len());
+            if !report.retired.is_empty() {
+                println!("Retired paragraph ids (their links land on the block shown):");
+                for r in &report.retired {
+                    let to = if r.to.is_empty() {
+                        "(the top of the document)".to_string()
+                    } else {
+                        format!("#{}", r.to)
+                    };
+                    println!("  {}/#{} → {to}", r.document, r.id);
+                }
+            }
+            eprintln!("No errors ({} warnings).", report.warnings.len());
             Ok(())
         }
     }
