@@ -3,7 +3,7 @@
 
 use std::ops::Range;
 
-use pulldown_cmark::{CowStr, Event, HeadingLevel};
+use pulldown_cmark::{CowStr, HeadingLevel};
 
 use super::*;
 use crate::diagnostics::{Diagnostic, suggest};
@@ -77,22 +77,23 @@ impl<'a> Walker<'a, '_> {
     }
 
     /// A paragraph may end with `{#id}`: its explicit id, not part of its text.
-    pub(super) fn close_paragraph(&mut self) {
-        let Some(&block) = self.open_blocks.last() else {
+    /// A paragraph may end with `{#id}`: its explicit id, not part of its text.
+    /// Taken from the pending run of text before the run is emitted.
+    pub(super) fn take_trailing_id(&mut self) {
+        let (Some(&block), Some(run)) = (self.open_blocks.last(), self.run.as_mut()) else {
             return;
         };
-        if let Some(Event::Text(last)) = self.out.last()
-            && let Some((kept, id)) = trailing_id(last)
-        {
-            {
-                let kept = kept.to_string();
-                self.blocks[block].explicit = Some(id.to_string());
-                let text = &mut self.blocks[block].text;
-                text.truncate(text.len() - (last.len() - kept.len()));
-                *self.out.last_mut().expect("checked above") = Event::Text(CowStr::from(kept));
-            }
+        if let Some((kept, id)) = trailing_id(&run.text) {
+            let (kept, id) = (kept.len(), id.to_string());
+            run.text.truncate(kept);
+            self.blocks[block].explicit = Some(id);
         }
-        self.end_text(block);
+    }
+
+    pub(super) fn close_paragraph(&mut self) {
+        if let Some(&block) = self.open_blocks.last() {
+            self.end_text(block);
+        }
     }
 
     pub(super) fn open_quote(&mut self, range: Range<usize>) {

@@ -288,6 +288,9 @@ enum Container {
 
 impl<'a> Walker<'a, '_> {
     fn event(&mut self, event: Event<'a>, range: Range<usize>) {
+        if matches!(event, Event::End(TagEnd::Paragraph)) && self.quiet == 0 {
+            self.take_trailing_id();
+        }
         if !matches!(event, Event::Text(_)) {
             self.flush_text();
         }
