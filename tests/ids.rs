@@ -189,6 +189,8 @@ fn an_explicit_id_wins_and_builds_are_reproducible() {
 #[test]
 fn locked_builds_fail_when_ids_would_change() {
     let archive = Archive::repository();
+    // The committed lock file is current: content changes were built and committed.
+    archive.run(&["build", "--locked"]).success();
     archive.build();
     let lock = std::fs::read_to_string(archive.root().join(lectern::LOCK_FILE)).unwrap();
     archive.run(&["build", "--locked"]).success();

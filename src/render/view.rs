@@ -309,8 +309,14 @@ pub struct EntityView<'a> {
 #[derive(Serialize)]
 pub struct MentionGroup<'a> {
     pub document: &'a DocSummary<'a>,
+    /// The first few mentions in the document, in reading order…
     pub mentions: Vec<MentionView<'a>>,
+    /// …and how many more it has, so a page stays readable at any archive size.
+    pub more: usize,
 }
+
+/// How many snippets an entity page shows per document.
+const SNIPPETS_PER_DOCUMENT: usize = 8;
 
 #[derive(Serialize)]
 pub struct MentionView<'a> {
@@ -347,11 +353,16 @@ impl<'a> EntityView<'a> {
             };
             match groups.last_mut() {
                 Some(g) if std::ptr::eq(g.document, &documents[m.document]) => {
-                    g.mentions.push(mention)
+                    if g.mentions.len() < SNIPPETS_PER_DOCUMENT {
+                        g.mentions.push(mention);
+                    } else {
+                        g.more += 1;
+                    }
                 }
                 _ => groups.push(MentionGroup {
                     document: &documents[m.document],
                     mentions: vec![mention],
+                    more: 0,
                 }),
             }
         }
