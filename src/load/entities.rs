@@ -6,7 +6,7 @@ use std::path::Path;
 use rayon::prelude::*;
 use serde::Deserialize;
 
-use super::{SourceFile, front_matter, is_slug, markdown_files, read_text, slugify};
+use super::{SourceFile, front_matter, markdown_files, read_text, slug_of};
 use crate::date::FuzzyDate;
 use crate::diagnostics::Diagnostic;
 
@@ -86,19 +86,7 @@ pub fn load(root: &Path, dir: &Path) -> (Vec<EntitySource>, Vec<Diagnostic>) {
 
 fn load_one(root: &Path, path: &Path) -> Result<EntitySource, Diagnostic> {
     let text = read_text(root, path)?;
-    let id = path
-        .file_stem()
-        .and_then(|s| s.to_str())
-        .unwrap_or("")
-        .to_string();
-    if !is_slug(&id) {
-        return Err(
-            Diagnostic::error(path, format!("`{id}` cannot be an entity id")).help(format!(
-                "name the file with lower-case letters, digits and hyphens, e.g. `{}.md`",
-                slugify(&id)
-            )),
-        );
-    }
+    let id = slug_of(path, "an entity id")?;
     let split = front_matter::split(path, &text)?;
     let meta: EntityMeta = front_matter::parse(path, &text, &split)?;
     if !KINDS.contains(&meta.kind.as_str()) {

@@ -170,19 +170,7 @@ pub fn read_text(root: &Path, path: &Path) -> Result<Arc<str>, Diagnostic> {
 
 fn load_document(root: &Path, path: &Path) -> Result<DocumentSource, Diagnostic> {
     let text = read_text(root, path)?;
-    let slug = path
-        .file_stem()
-        .and_then(|s| s.to_str())
-        .unwrap_or("")
-        .to_string();
-    if !is_slug(&slug) {
-        return Err(
-            Diagnostic::error(path, format!("`{slug}` cannot be a URL slug")).help(format!(
-                "name the file with lower-case letters, digits and hyphens, e.g. `{}.md`",
-                slugify(&slug)
-            )),
-        );
-    }
+    let slug = slug_of(path, "a URL slug")?;
     if RESERVED_SLUGS.contains(&slug.as_str()) {
         return Err(Diagnostic::error(
             path,
@@ -201,6 +189,25 @@ fn load_document(root: &Path, path: &Path) -> Result<DocumentSource, Diagnostic>
         meta,
         body_start: split.body.start,
     })
+}
+
+/// The file name of `path` without `.md`, if it is a valid slug; `what` names its
+/// use in the error.
+pub fn slug_of(path: &Path, what: &str) -> Result<String, Diagnostic> {
+    let stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("")
+        .to_string();
+    if is_slug(&stem) {
+        return Ok(stem);
+    }
+    Err(
+        Diagnostic::error(path, format!("`{stem}` cannot be {what}")).help(format!(
+            "name the file with lower-case letters, digits and hyphens, e.g. `{}.md`",
+            slugify(&stem)
+        )),
+    )
 }
 
 /// Lower-case ASCII letters and digits in hyphen-separated words.
