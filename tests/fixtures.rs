@@ -488,3 +488,170 @@ fn a_heading_id_cannot_break_out_of_its_attribute() {
         .build_err();
     assert_reports(&failure, &["cannot be an id", "a.md:4:1"]);
 }
+
+// Entities, sources, citations, notes, cross-references: each syntax and error.
+
+const ENTITY_SITE: &str = "title = \"T\"\nbase_url = \"https://example.org/\"\n";
+
+fn entity(name: &str, aliases: &str, ambiguous: &str) -> String {
+    format!(
+        "+++\nname = \"{name}\"\nkind = \"person\"\naliases = [{aliases}]\nambiguous = [{ambiguous}]\n+++\n{name} is annotated here.\n"
+    )
+}
+
+fn entity_archive(body: &str) -> Archive {
+    Archive::new()
+        .file("site.toml", ENTITY_SITE)
+        .file("content/entities/jalaluddin-haqqani.md", entity("Jalaluddin Haqqani", "", "\"Haqqani\""))
+        .file("content/entities/haqqani-network.md", entity("Haqqani Network", "", "\"Haqqani\""))
+        .file("content/entities/mullah-omar.md", entity("Mullah Omar", "\"Mullah Mohammad Omar\", \"Mullar Omar\"", ""))
+        .file(
+            "content/sources.bib",
+            "@book{gannon-2005,\n author = {Gannon, Kathy},\n title = {I Is for Infidel},\n year = {2005},\n shorthand = {Gannon, 2005}\n}\n",
+        )
+        .document("a", &format!("+++\ntitle = \"A\"\n+++\n\n{body}\n"))
+}
+
+#[test]
+fn mentions_link_every_spelling_longest_first_on_word_boundaries() {
+    let site = entity_archive(
+        "Mullah Mohammad Omar, Mullar Omar and the Haqqani Network met; Omarion did not. `Mullah Omar` [Mullah Omar](https://x.org/) [Haqqani](@jalaluddin-haqqani).",
+    )
+    .build();
+    let page = site.page("a/index.html");
+    let links: Vec<(String, String)> = page
+        .select("a.mention")
+        .into_iter()
+        .map(|a| {
+            (
+                common::text_of(a),
+                a.value().attr("href").unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        links,
+        [
+            (
+                "Mullah Mohammad Omar".into(),
+                "../entities/mullah-omar/".into()
+            ),
+            ("Mullar Omar".into(), "../entities/mullah-omar/".into()),
+            (
+                "Haqqani Network".into(),
+                "../entities/haqqani-network/".into()
+            ),
+            ("Haqqani".into(), "../entities/jalaluddin-haqqani/".into()),
+        ]
+    );
+    page.has("a.mention[data-name='Mullah Omar'][data-kind=person][data-summary='Mullah Omar is annotated here.']");
+    let entity = site.page("entities/mullah-omar/index.html");
+    assert_eq!(entity.select(".kwic li").len(), 2);
+    entity.has("a[href='../../a/#'], .kwic a").has(".kwic mark");
+    site.page("entities/index.html").contains("2 mentions");
+}
+
+#[test]
+fn check_reports_ambiguity_unknown_ids_shared_aliases_and_unmentioned_entities() {
+    let archive = entity_archive("Haqqani spoke.");
+    let report = lectern::check(archive.root()).unwrap();
+    let messages: Vec<&str> = report.warnings.iter().map(|d| d.message.as_str()).collect();
+    assert!(
+        messages.contains(&"ambiguous mention `Haqqani`: haqqani-network, jalaluddin-haqqani"),
+        "{messages:?}"
+    );
+    assert!(
+        messages.contains(&"nothing mentions `mullah-omar`"),
+        "{messages:?}"
+    );
+
+    let failure = entity_archive("[him](@mulla-omar)").build_err();
+    assert_reports(
+        &failure,
+        &[
+            "unknown entity `@mulla-omar`",
+            "did you mean `@mullah-omar`?",
+            "a.md:5:1",
+        ],
+    );
+
+    let failure = entity_archive("Text.")
+        .file(
+            "content/entities/omar-2.md",
+            entity("Omar Two", "\"Mullar Omar\"", ""),
+        )
+        .build_err();
+    assert_reports(
+        &failure,
+        &["`Mullar Omar` is claimed by mullah-omar and omar-2"],
+    );
+}
+
+#[test]
+fn citations_render_as_printed_and_sources_list_every_citation() {
+    let site = entity_archive("It came from Pakistan’s ISI. [@gannon-2005, pp. 161]\n\nAgain.[^1]\n\n[^1]: [Gannon’s book](@gannon-2005 \"p. 2\")").build();
+    let page = site.page("a/index.html");
+    page.has_text("span.citation", "[Gannon, 2005, pp. 161]")
+        .has("span.citation a.cite[href='../sources/gannon-2005/']")
+        .has(".footnotes a.cite[data-locator='p. 2']");
+    let source = site.page("sources/gannon-2005/index.html");
+    assert_eq!(source.texts(".kwic .locator"), ["pp. 161", "p. 2"]);
+    source.has(".kwic a[href^='../../a/#']");
+    site.page("sources/index.html").contains("cited 2 times");
+}
+
+#[test]
+fn citation_errors_name_the_key_and_suggest() {
+    let failure = entity_archive("Text [@ganon-2005, p. 1].").build_err();
+    assert_reports(
+        &failure,
+        &[
+            "unknown citation key `@ganon-2005`",
+            "did you mean `@gannon-2005`?",
+            "a.md:5:",
+        ],
+    );
+}
+
+#[test]
+fn editorial_notes_are_distinct_and_listed() {
+    let site = entity_archive("Representative {==Peter Gross==}{>>Porter Goss.<<} spoke.").build();
+    site.page("a/index.html")
+        .has_text("mark.ed-span", "Peter Gross")
+        .has(".ed-note[role=note]")
+        .count("sup.fn-ref", 0);
+    let list = site.page("annotations/index.html");
+    list.has_text(".ed-quote", "Peter Gross")
+        .has_text(".ed-body", "Porter Goss.");
+    let failure = entity_archive("A {>>note that never closes.").build_err();
+    assert_reports(&failure, &["unclosed CriticMarkup `{>>` in this paragraph"]);
+}
+
+#[test]
+fn cross_references_and_the_timeline() {
+    let timeline = "+++\nkind = \"timeline\"\n+++\n\n## Late 2001 {#late date=2001-09-12/2001-11}\n\nLater (see [April 1999](#april)).\n\n## April 1999 {#april .supplied date=1999-04}\n\nMullah Omar first.\n";
+    let site = entity_archive("See [the April entry](t.md#april).")
+        .document("t", timeline)
+        .build();
+    site.page("a/index.html").has("a[href='../t/#april']");
+    let page = site.page("timeline/index.html");
+    assert_eq!(
+        page.texts(".timeline > li > time"),
+        ["April 1999", "12 September 2001 – November 2001"]
+    );
+    page.has(".timeline a[href='../t/#april'].supplied");
+    site.page("entities/mullah-omar/index.html")
+        .has(".timeline a[href='../../t/#april']");
+
+    let failure = entity_archive("See [x](t.md#apirl) and [y](tt.md).")
+        .document("t", timeline)
+        .build_err();
+    assert_reports(
+        &failure,
+        &[
+            "`#apirl` is not an id in `t.md`",
+            "did you mean `#april`?",
+            "link to unknown document `tt.md`",
+        ],
+    );
+}
