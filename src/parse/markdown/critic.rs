@@ -17,6 +17,9 @@ pub(super) struct Critic {
     pub(super) highlight_open: bool,
     /// Index in the sink where the open note's content starts.
     pub(super) note_start: Option<usize>,
+    /// Whether the open note began inside a footnote definition: its content is
+    /// only captured if it also ends there (and the other way round).
+    pub(super) note_in_definition: bool,
 }
 
 /// An editorial note, with the span it comments on.
@@ -51,6 +54,7 @@ impl<'a> Walker<'a, '_> {
                 self.sink().push(Event::Html(CowStr::from(open)));
                 let start = self.sink().len();
                 self.critic.note_start = Some(start);
+                self.critic.note_in_definition = self.in_definition.is_some();
                 None
             }
             "<<}" if self.critic.note_start.is_some() => {
@@ -75,7 +79,13 @@ impl<'a> Walker<'a, '_> {
         let Some(start) = self.critic.note_start.take() else {
             return;
         };
-        let events: Vec<Event> = self.sink()[start..].to_vec();
+        // Markup that spans a footnote boundary leaves nothing sensible to capture;
+        // the unclosed-note error has already been reported for it.
+        let same_sink = self.critic.note_in_definition == self.in_definition.is_some();
+        let events: Vec<Event> = match self.sink().get(start..) {
+            Some(events) if same_sink => events.to_vec(),
+            _ => Vec::new(),
+        };
         let mut html = String::new();
         pulldown_cmark::html::push_html(&mut html, events.into_iter());
         self.sink().push(Event::Html(CowStr::from("</span>")));

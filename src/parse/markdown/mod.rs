@@ -296,6 +296,8 @@ impl<'a> Walker<'a, '_> {
         }
         if self.in_definition.is_some() {
             if let Event::End(TagEnd::FootnoteDefinition) = event {
+                // A note must close inside the footnote it opened in.
+                self.close_critic();
                 if let Some((label, events, text)) = self.in_definition.take() {
                     self.definitions
                         .insert(label, (events, text.trim_end().to_string()));

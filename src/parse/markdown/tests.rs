@@ -305,3 +305,22 @@ fn unbalanced_criticmarkup_is_an_error_and_html_stays_balanced() {
         "{html}"
     );
 }
+
+#[test]
+fn a_note_left_open_in_a_footnote_does_not_leak_or_panic() {
+    // Found by the fuzzer: a note opened in a footnote and never closed there.
+    let (w, html) = walk_str("One.[^1]\n\n[^1]: A note {>>left open\n\nNext paragraph.\n");
+    let messages: Vec<&str> = w.diagnostics.iter().map(|d| d.message.as_str()).collect();
+    assert!(
+        messages.contains(&"unclosed CriticMarkup `{>>` in this paragraph"),
+        "{messages:?}"
+    );
+    assert_eq!(
+        w.footnotes[0].html.matches("<span").count(),
+        w.footnotes[0].html.matches("</span>").count()
+    );
+    assert!(
+        html.contains("<p id=\"b1\" data-n=\"2\">Next paragraph."),
+        "{html}"
+    );
+}
