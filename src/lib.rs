@@ -67,8 +67,9 @@ fn check_archive(root: &Path) -> Result<Checked, Failure> {
     let archive = load::load(root)?;
     let previous = read_lock(root)?;
     let parsed = parse::parse(&archive, &previous);
-    let mut diagnostics = parsed.diagnostics;
-    diagnostics.extend(link::check_links(&parsed.documents));
+    let mut diagnostics = archive.problems.clone();
+    diagnostics.extend(parsed.diagnostics);
+    diagnostics.extend(link::check_links(&parsed.documents, &archive.unreadable));
     let (entity_links, entity_warnings) =
         link::entities::index(&archive.entities, &parsed.documents);
     diagnostics.extend(entity_warnings);

@@ -655,3 +655,25 @@ fn cross_references_and_the_timeline() {
         ],
     );
 }
+
+#[test]
+fn one_build_reports_problems_from_every_stage() {
+    let failure = entity_archive("Cites [@nope] and links [x](b.md#gone).")
+        .document("b", "+++\ntitel = \"B\"\n+++\n\nText.\n")
+        .document("c", "+++\n+++\n\nA note.[^9]\n")
+        .build_err();
+    assert_reports(
+        &failure,
+        &[
+            "b.md:2:1",
+            "did you mean `title`?",
+            "unknown citation key `@nope`",
+            "footnote `[^9]` is referenced but never defined",
+        ],
+    );
+    let messages: Vec<&str> = failure.0.iter().map(|d| d.message.as_str()).collect();
+    assert!(
+        !messages.iter().any(|m| m.contains("b.md")),
+        "no second error for a link into the broken file: {messages:?}"
+    );
+}

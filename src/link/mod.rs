@@ -13,7 +13,8 @@ use crate::diagnostics::{Diagnostic, suggest};
 use crate::parse::Document;
 
 /// Checks every cross-document link and anchor; returns the problems found.
-pub fn check_links(documents: &[Document]) -> Vec<Diagnostic> {
+/// Links into `unreadable` documents are skipped: their own error says what is wrong.
+pub fn check_links(documents: &[Document], unreadable: &BTreeSet<String>) -> Vec<Diagnostic> {
     let anchors: BTreeMap<&str, BTreeSet<&str>> = documents
         .iter()
         .map(|doc| {
@@ -35,6 +36,9 @@ pub fn check_links(documents: &[Document]) -> Vec<Diagnostic> {
         let file = &doc.source.file;
         for link in &doc.links {
             let slug = link.slug.as_deref().unwrap_or(&doc.source.slug);
+            if unreadable.contains(slug) {
+                continue;
+            }
             let span = link.offset..link.offset + 1;
             let Some(ids) = anchors.get(slug) else {
                 let mut d =

@@ -8,6 +8,7 @@ pub mod entities;
 pub mod front_matter;
 pub mod sources;
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -40,6 +41,12 @@ pub struct Archive {
     pub entities: Vec<EntitySource>,
     /// The bibliography, sorted by key.
     pub sources: Vec<sources::Source>,
+    /// Problems with single files. Loading goes on without them, so that one build
+    /// reports every problem in the archive, not just the first stage's.
+    pub problems: Vec<Diagnostic>,
+    /// Slugs of documents that could not be read: links to them are not reported
+    /// as broken on top of the real problem.
+    pub unreadable: BTreeSet<String>,
 }
 
 /// One content file: where it is (relative to the root) and its text.
@@ -87,10 +94,15 @@ pub fn load(root: &Path) -> Result<Archive, Failure> {
     let (sources, source_diagnostics) = sources::load(root);
     diagnostics.extend(source_diagnostics);
     let mut documents = Vec::new();
-    for result in results {
+    let mut unreadable = BTreeSet::new();
+    for (result, path) in results.into_iter().zip(&paths) {
         match result {
             Ok(doc) => documents.push(doc),
-            Err(d) => diagnostics.push(d),
+            Err(d) => {
+                let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+                unreadable.insert(stem.to_string());
+                diagnostics.push(d);
+            }
         }
     }
     documents.sort_by(|a, b| {
@@ -112,15 +124,14 @@ pub fn load(root: &Path) -> Result<Archive, Failure> {
             );
         }
     }
-    if !diagnostics.is_empty() {
-        return Err(Failure::new(diagnostics));
-    }
     Ok(Archive {
         root: root.to_path_buf(),
         config,
         documents,
         entities,
         sources,
+        problems: diagnostics,
+        unreadable,
     })
 }
 
