@@ -14,16 +14,23 @@
 //! reproduces from its input alone.
 //!
 //! Run from the repository root (nightly, or `RUSTC_BOOTSTRAP=1` on stable; the
-//! target is safe Rust, so `-s none` skips AddressSanitizer and runs ~5× faster):
+//! target is safe Rust, so `-s none` skips AddressSanitizer and runs ~5× faster).
+//! New finds go to the first corpus folder, so name a scratch one first:
 //!
 //! ```sh
-//! cargo +nightly fuzz run -s none document -- -dict=fuzz/document.dict -max_total_time=600
+//! cargo +nightly fuzz run -s none document /tmp/finds fuzz/corpus/document -- \
+//!     -dict=fuzz/document.dict -max_total_time=600
 //! ```
 //!
-//! The corpus in `fuzz/corpus/document/` holds the archive's five documents (as is,
-//! and with their references pointed at this archive's entities and sources), small
-//! hand-written cases named `hand-*.md`, and what fuzzing found, minimised with
-//! `-set_cover_merge=1 -use_counters=0`.
+//! `fuzz/corpus/document/` holds the archive's five documents (`real-*.md`, and
+//! `fixed-*.md` with their references pointed at this archive's entities and
+//! sources), small hand-written cases (`hand-*.md`) and what fuzzing found. To fold
+//! new finds in and keep it small (edges only, smallest set that covers them):
+//!
+//! ```sh
+//! fuzz/target/x86_64-unknown-linux-gnu/release/document -set_cover_merge=1 \
+//!     -use_counters=0 fuzz/corpus/document /tmp/finds
+//! ```
 
 #![no_main]
 
@@ -85,7 +92,7 @@ Mahmud met Massoud. [@coll-directorate-s, p. 1]
 
 /// The archive, shared by every input of this process.
 struct Fixture {
-    /// The temporary folder holding `archive/` and `site/`.
+    /// The folder holding `archive/` and `site/`.
     dir: PathBuf,
     root: PathBuf,
     out: PathBuf,
@@ -93,11 +100,9 @@ struct Fixture {
 }
 
 static FIXTURE: LazyLock<Fixture> = LazyLock::new(|| {
-    let dir = tempfile::Builder::new()
-        .prefix("lectern-fuzz-")
-        .tempdir()
-        .expect("create a temporary folder")
-        .keep();
+    sweep_stale_fixtures();
+    let dir = std::env::temp_dir().join(format!("{PREFIX}{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
     let root = dir.join("archive");
     let files = [
         ("site.toml", SITE_TOML),
@@ -119,13 +124,36 @@ static FIXTURE: LazyLock<Fixture> = LazyLock::new(|| {
     }
 });
 
+/// Each process's archive is `<temp>/lectern-fuzz-<pid>`.
+const PREFIX: &str = "lectern-fuzz-";
+
 unsafe extern "C" {
     fn atexit(callback: extern "C" fn()) -> std::ffi::c_int;
 }
 
-/// libFuzzer ends a run with `exit`, which does not drop statics: clean up here.
+/// Removes the archive when libFuzzer ends a run with `exit`, which drops no statics.
 extern "C" fn remove_fixture() {
     let _ = fs::remove_dir_all(&FIXTURE.dir);
+}
+
+/// A crash, or the end of a `-fork` job, skips `atexit`: remove the archives of
+/// processes that are gone. Only where `/proc` tells which are alive.
+fn sweep_stale_fixtures() {
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
+    let Ok(entries) = fs::read_dir(std::env::temp_dir()) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name.to_str().and_then(|n| n.strip_prefix(PREFIX)) else {
+            continue;
+        };
+        if pid.parse::<u32>().is_ok() && !Path::new("/proc").join(pid).exists() {
+            let _ = fs::remove_dir_all(entry.path());
+        }
+    }
 }
 
 fn write(path: &Path, bytes: &[u8]) {

@@ -99,7 +99,10 @@ impl Snippet {
     /// Cuts about `WIDTH` characters either side of `text[start..start + len]`, at word breaks.
     pub fn new(text: &str, start: usize, len: usize) -> Snippet {
         const WIDTH: usize = 80;
-        let end = (start + len).min(text.len());
+        let mut end = (start + len).min(text.len());
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
         let before = &text[..start];
         let after = &text[end..];
         let mut cut_before = before.char_indices().rev().nth(WIDTH).map_or(0, |(i, _)| i);

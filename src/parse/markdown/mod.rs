@@ -493,9 +493,10 @@ impl<'a> Walker<'a, '_> {
             self.collect_text(before);
             html.push_str(&escape(before));
             let shown = &text[f.range.clone()];
+            let mut mention = None;
             match f.target {
                 Target::Entity(entity) => {
-                    self.record_mention(entity, shown.len());
+                    mention = self.record_mention(entity, 0);
                     html.push_str(&self.registry.link_open(entity));
                     html.push_str(&escape(shown));
                     html.push_str("</a>");
@@ -520,7 +521,13 @@ impl<'a> Walker<'a, '_> {
                     html.push_str(&escape(shown));
                 }
             }
+            let before_len = self.current_text_len();
             self.collect_text(shown);
+            // Measured in the collected text, where runs of white space are collapsed.
+            let len = self.current_text_len().saturating_sub(before_len);
+            if let Some(m) = mention.and_then(|i| self.mentions.get_mut(i)) {
+                m.len = len;
+            }
             at = f.range.end;
         }
         let rest = &text[at..];
