@@ -148,26 +148,17 @@ impl<'a> DocView<'a> {
             "inLanguage": config.language,
             "wordCount": doc.word_count,
         }));
-        let citation = format_citation(
-            &meta.authors,
+        let cited = Cited {
+            authors: &meta.authors,
             title,
-            meta.publication.as_deref(),
-            date_iso.as_deref(),
-            &config.title,
-            &canonical_url,
-        );
-        let bibtex = format_bibtex(
-            &doc.source.slug,
-            &meta.authors,
-            title,
-            meta.publication.as_deref(),
-            date_iso.as_deref(),
-            &config.title,
-            &canonical_url,
-        );
+            publication: meta.publication.as_deref(),
+            date: date_iso.as_deref(),
+            site: &config.title,
+            url: &canonical_url,
+        };
         DocView {
-            citation,
-            bibtex,
+            citation: cited.text(),
+            bibtex: cited.bibtex(&doc.source.slug),
             canonical_url,
             citation_date: date_iso.as_ref().map(|d| d.replace('-', "/")),
             script_data,
@@ -573,55 +564,50 @@ pub fn script_json(value: &serde_json::Value) -> String {
         .replace('&', "\\u0026")
 }
 
-/// A plain citation of a document (the page's script adds the paragraph and the
-/// date accessed, which a static build cannot know).
-fn format_citation(
-    authors: &[String],
-    title: &str,
-    publication: Option<&str>,
-    date: Option<&str>,
-    site: &str,
-    url: &str,
-) -> String {
-    let mut out = String::new();
-    if !authors.is_empty() {
-        out.push_str(&format!("{}. ", authors.join(", ")));
-    }
-    out.push_str(&format!("“{title}.” "));
-    if let Some(p) = publication {
-        out.push_str(&format!("{p}. "));
-    }
-    if let Some(d) = date {
-        out.push_str(&format!("{d}. "));
-    }
-    out.push_str(&format!("In {site}. {url}"));
-    out
+/// What a citation of a whole document says. The page's script cites single
+/// paragraphs and adds the date accessed, which a static build cannot know.
+struct Cited<'a> {
+    authors: &'a [String],
+    title: &'a str,
+    publication: Option<&'a str>,
+    date: Option<&'a str>,
+    site: &'a str,
+    url: &'a str,
 }
 
-fn format_bibtex(
-    key: &str,
-    authors: &[String],
-    title: &str,
-    publication: Option<&str>,
-    date: Option<&str>,
-    site: &str,
-    url: &str,
-) -> String {
-    let field =
-        |name: &str, value: &str| format!("  {name} = {{{}}},\n", value.replace(['{', '}'], ""));
-    let mut out = format!("@article{{{key},\n");
-    if !authors.is_empty() {
-        out.push_str(&field("author", &authors.join(" and ")));
+impl Cited<'_> {
+    /// "Author. “Title.” Publication. Date. In Site. URL"
+    fn text(&self) -> String {
+        let mut out = String::new();
+        if !self.authors.is_empty() {
+            out.push_str(&format!("{}. ", self.authors.join(", ")));
+        }
+        out.push_str(&format!("“{}.” ", self.title));
+        for part in [self.publication, self.date].into_iter().flatten() {
+            out.push_str(&format!("{part}. "));
+        }
+        out.push_str(&format!("In {}. {}", self.site, self.url));
+        out
     }
-    out.push_str(&field("title", title));
-    if let Some(p) = publication {
-        out.push_str(&field("journal", p));
+
+    fn bibtex(&self, key: &str) -> String {
+        let field = |name: &str, value: &str| {
+            format!("  {name} = {{{}}},\n", value.replace(['{', '}'], ""))
+        };
+        let mut out = format!("@article{{{key},\n");
+        if !self.authors.is_empty() {
+            out.push_str(&field("author", &self.authors.join(" and ")));
+        }
+        out.push_str(&field("title", self.title));
+        if let Some(p) = self.publication {
+            out.push_str(&field("journal", p));
+        }
+        if let Some(d) = self.date {
+            out.push_str(&field("date", d));
+        }
+        out.push_str(&field("howpublished", self.site));
+        out.push_str(&field("url", self.url));
+        out.push('}');
+        out
     }
-    if let Some(d) = date {
-        out.push_str(&field("date", d));
-    }
-    out.push_str(&field("howpublished", site));
-    out.push_str(&field("url", url));
-    out.push('}');
-    out
 }
