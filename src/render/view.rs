@@ -324,6 +324,32 @@ pub struct Related<'a> {
     pub shared: usize,
 }
 
+/// Groups `(document index, item)` pairs, in reading order, into one group per
+/// document: at most `limit` items each, and how many more there were.
+fn by_document<'a, T>(
+    items: impl Iterator<Item = (usize, T)>,
+    documents: &'a [DocSummary<'a>],
+    limit: usize,
+) -> Vec<(&'a DocSummary<'a>, Vec<T>, usize)> {
+    let mut groups: Vec<(usize, Vec<T>, usize)> = Vec::new();
+    for (d, item) in items {
+        match groups.last_mut() {
+            Some((last, kept, more)) if *last == d => {
+                if kept.len() < limit {
+                    kept.push(item);
+                } else {
+                    *more += 1;
+                }
+            }
+            _ => groups.push((d, vec![item], 0)),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(d, kept, more)| (&documents[d], kept, more))
+        .collect()
+}
+
 /// How many related entities an entity page lists.
 const RELATED: usize = 12;
 
@@ -335,28 +361,22 @@ impl<'a> EntityView<'a> {
         entities: &[EntitySummary<'a>],
         timeline: Vec<EntryView<'a>>,
     ) -> Self {
-        let mut groups: Vec<MentionGroup> = Vec::new();
-        for m in &links.mentions {
-            let mention = MentionView {
+        let mentions = links.mentions.iter().map(|m| {
+            let view = MentionView {
                 path: format!("{}#{}", documents[m.document].path, m.anchor),
                 number: m.number,
                 snippet: &m.snippet,
             };
-            match groups.last_mut() {
-                Some(g) if std::ptr::eq(g.document, &documents[m.document]) => {
-                    if g.mentions.len() < SNIPPETS_PER_DOCUMENT {
-                        g.mentions.push(mention);
-                    } else {
-                        g.more += 1;
-                    }
-                }
-                _ => groups.push(MentionGroup {
-                    document: &documents[m.document],
-                    mentions: vec![mention],
-                    more: 0,
-                }),
-            }
-        }
+            (m.document, view)
+        });
+        let groups = by_document(mentions, documents, SNIPPETS_PER_DOCUMENT)
+            .into_iter()
+            .map(|(document, mentions, more)| MentionGroup {
+                document,
+                mentions,
+                more,
+            })
+            .collect();
         let mut annotation = String::new();
         pulldown_cmark::html::push_html(
             &mut annotation,
@@ -438,22 +458,22 @@ impl<'a> SourceView<'a> {
         cited: &[(usize, &'a Citation)],
         documents: &'a [DocSummary<'a>],
     ) -> Self {
-        let mut groups: Vec<CitationGroup> = Vec::new();
-        for &(d, c) in cited {
+        let citations = cited.iter().map(|&(d, c)| {
             let view = CitationView {
                 path: format!("{}#{}", documents[d].path, c.anchor),
                 number: c.number,
                 locator: c.locator.as_deref(),
                 snippet: &c.snippet,
             };
-            match groups.last_mut() {
-                Some(g) if std::ptr::eq(g.document, &documents[d]) => g.citations.push(view),
-                _ => groups.push(CitationGroup {
-                    document: &documents[d],
-                    citations: vec![view],
-                }),
-            }
-        }
+            (d, view)
+        });
+        let groups = by_document(citations, documents, usize::MAX)
+            .into_iter()
+            .map(|(document, citations, _)| CitationGroup {
+                document,
+                citations,
+            })
+            .collect();
         SourceView {
             summary: SourceSummary::new(source, cited.len()),
             fields: source

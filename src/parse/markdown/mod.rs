@@ -312,15 +312,15 @@ impl<'a> Walker<'a, '_> {
                 self.in_definition = Some((label.to_string(), Vec::new(), String::new()));
             }
             Event::Start(Tag::BlockQuote(_)) => self.open_quote(range),
-            Event::End(TagEnd::BlockQuote(_)) => match self.containers.pop() {
-                Some(Container::Quote { close, quiet }) => {
+            Event::End(TagEnd::BlockQuote(_)) => {
+                // pulldown-cmark balances start and end events, so this is the quote's container.
+                if let Some(Container::Quote { close, quiet }) = self.containers.pop() {
                     if quiet {
                         self.quiet -= 1;
                     }
                     self.emit_html(close.to_string());
                 }
-                _ => unreachable_container(),
-            },
+            }
             Event::Start(Tag::Paragraph) if self.quiet == 0 => {
                 self.open_block(BlockKind::Paragraph, range.start, None, None);
             }
@@ -627,11 +627,6 @@ impl<'a> Walker<'a, '_> {
             pieces: self.pieces,
         }
     }
-}
-
-fn unreachable_container() {
-    // pulldown-cmark balances start and end events; a mismatch would be its bug,
-    // and dropping one closing tag is better than failing the build over it.
 }
 
 /// `label` made safe for an HTML id.
