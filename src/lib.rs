@@ -1,35 +1,44 @@
 //! lectern: a static site generator for annotated reading archives.
 //!
-//! The pipeline runs in stages that each own one concern and hand the next plain data:
+//! The pipeline runs in stages that each own one concern and hand the next plain
+//! data; follow one document through them:
 //!
-//! 1. [`load`]: read `site.toml`, content files and their front matter;
-//! 2. `parse`: Markdown into HTML and citable blocks with stable ids;
-//! 3. `link`: resolve cross-references across the archive;
-//! 4. `render`: one Tera context per page;
-//! 5. `write`: the output folder, replaced atomically.
+//! 1. [`load`]: `site.toml`, the lock file, and every content file with its front
+//!    matter, as text (`load::Archive`);
+//! 2. `parse`: each document's and entity annotation's Markdown into a body with
+//!    marks where lectern's markup goes, citable blocks with stable ids, and the
+//!    mentions, citations, notes and cross-references found (`parse::Parsed`);
+//! 3. `link`: cross-references resolved, the entity, source and timeline indexes
+//!    built, once (`link::Linked`);
+//! 4. [`check`]: the error policy over everything so far; nothing is rendered
+//!    while any error stands;
+//! 5. `render`: every page as HTML through Tera, the only stage that writes URLs;
+//! 6. `write`: the lock file and the output folder, each replaced atomically.
 //!
-//! `check` runs stages 1–3 and reports; `serve` builds and serves the result.
+//! `lectern check` runs 1–5 and checks the rendered pages' links; `serve` builds
+//! and serves the result.
 
+pub mod check;
 pub mod config;
 pub mod date;
 pub mod diagnostics;
+mod html;
 pub mod ids;
 mod link;
 pub mod load;
 mod parse;
 mod render;
 pub mod serve;
+mod url;
 mod write;
 
 use std::path::{Path, PathBuf};
 
+use check::Checked;
+pub use check::RetiredId;
 use diagnostics::{Diagnostic, Failure};
-use ids::Lock;
-
+pub use load::LOCK_FILE;
 pub use write::MARKER as OUTPUT_MARKER;
-
-/// The lock file recording every block id ever minted, beside `site.toml`.
-pub const LOCK_FILE: &str = "lectern.lock";
 
 /// How to build.
 #[derive(Debug, Clone, Default)]
@@ -53,75 +62,6 @@ pub struct BuildSummary {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// The archive after stages 1–3, ready to render.
-struct Checked {
-    archive: load::Archive,
-    documents: Vec<parse::Document>,
-    entity_links: Vec<link::entities::EntityLinks>,
-    lock: Lock,
-    lock_changed: bool,
-    warnings: Vec<Diagnostic>,
-}
-
-fn check_archive(root: &Path) -> Result<Checked, Failure> {
-    let archive = load::load(root)?;
-    let previous = read_lock(root)?;
-    let parsed = parse::parse(&archive, &previous);
-    let mut diagnostics = archive.problems.clone();
-    diagnostics.extend(parsed.diagnostics);
-    diagnostics.extend(link::check_links(&parsed.documents, &archive.unreadable));
-    let (entity_links, entity_warnings) =
-        link::entities::index(&archive.entities, &parsed.documents);
-    diagnostics.extend(entity_warnings);
-    if diagnostics.iter().any(Diagnostic::is_error) {
-        return Err(Failure::new(diagnostics));
-    }
-    diagnostics::sort(&mut diagnostics);
-    let lock_changed = parsed.lock != previous;
-    Ok(Checked {
-        archive,
-        documents: parsed.documents,
-        entity_links,
-        lock: parsed.lock,
-        lock_changed,
-        warnings: diagnostics,
-    })
-}
-
-fn read_lock(root: &Path) -> Result<Lock, Failure> {
-    let path = root.join(LOCK_FILE);
-    match std::fs::read_to_string(&path) {
-        Ok(text) => Lock::parse(&text).map_err(|e| {
-            Failure::from(
-                Diagnostic::error(LOCK_FILE, format!("the lock file is damaged: {e}"))
-                    .help("restore it from version control; deleting it would change published paragraph ids"),
-            )
-        }),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Lock::default()),
-        Err(e) => Err(Failure::io(&path, "read", e)),
-    }
-}
-
-/// Checks the archive at `root` without writing anything; returns the warnings.
-pub fn check(root: &Path) -> Result<CheckReport, Failure> {
-    let checked = check_archive(root)?;
-    let retired = checked
-        .documents
-        .iter()
-        .flat_map(|doc| {
-            doc.retired.iter().map(|(id, to)| RetiredId {
-                document: doc.source.slug.clone(),
-                id: id.clone(),
-                to: to.clone(),
-            })
-        })
-        .collect();
-    Ok(CheckReport {
-        warnings: checked.warnings,
-        retired,
-    })
-}
-
 /// What `check` found in an archive without errors.
 #[derive(Debug, Clone)]
 pub struct CheckReport {
@@ -130,18 +70,38 @@ pub struct CheckReport {
     pub retired: Vec<RetiredId>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RetiredId {
-    pub document: String,
-    pub id: String,
-    /// The nearest surviving block, or empty when the document has none left.
-    pub to: String,
+/// Checks the archive at `root` and the site it would build, without writing
+/// anything; returns the warnings and the retired ids.
+pub fn check(root: &Path) -> Result<CheckReport, Failure> {
+    let checked = check::archive(root)?;
+    let site = site(&checked)?;
+    let output = check::site::Output::new(
+        site.pages
+            .iter()
+            .map(|p| (slashed(&p.path), p.html.clone())),
+        site.assets.iter().map(|a| slashed(&a.path)),
+    );
+    let problems = output.problems(checked.archive.config.base_path());
+    if let Some(failure) = check::site_failure(Path::new(""), problems) {
+        return Err(failure);
+    }
+    Ok(CheckReport {
+        retired: check::retired(&checked.parsed.documents),
+        warnings: checked.warnings,
+    })
+}
+
+/// Checks a site already built into `dir`; `base_path` is the path of its
+/// `base_url`, for links starting with `/`.
+pub fn check_site(dir: &Path, base_path: &str) -> Result<(), Failure> {
+    let problems = check::site::Output::read(dir)?.problems(base_path);
+    check::site_failure(dir, problems).map_or(Ok(()), Err)
 }
 
 /// Builds the archive into its output folder.
 pub fn build(options: &BuildOptions) -> Result<BuildSummary, Failure> {
     let root = &options.root;
-    let checked = check_archive(root)?;
+    let checked = check::archive(root)?;
     let config = &checked.archive.config;
     let out = options
         .out
@@ -153,37 +113,51 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, Failure> {
             .help("run `lectern build` without --locked to record the new block ids, then commit lectern.lock")
             .into());
     }
-
-    let renderer = render::Renderer::new(root)?;
-    let pages = renderer.render(&render::Site {
-        config,
-        documents: &checked.documents,
-        entities: &checked.archive.entities,
-        entity_links: &checked.entity_links,
-        sources: &checked.archive.sources,
-        timeline: &link::timeline::entries(&checked.documents),
-    })?;
-    let assets = vec![
-        write::Asset {
-            path: "syntax.css".into(),
-            bytes: parse::highlight::stylesheet().into_bytes(),
-        },
-        // GitHub Pages would otherwise run Jekyll and hide files starting with `_`.
-        write::Asset {
-            path: ".nojekyll".into(),
-            bytes: Vec::new(),
-        },
-    ];
-    write::write(root, &out, &pages, &assets)?;
-    if checked.lock_changed {
-        let path = root.join(LOCK_FILE);
-        std::fs::write(&path, checked.lock.to_toml())
-            .map_err(|e| Failure::io(&path, "write", e))?;
-    }
+    let site = site(&checked)?;
+    let lock = checked
+        .lock_changed
+        .then(|| (root.join(LOCK_FILE), checked.parsed.lock.to_toml()));
+    write::write(&out, &site.pages, &site.assets, lock)?;
     Ok(BuildSummary {
         out,
-        documents: checked.documents.len(),
-        pages: pages.len(),
+        documents: checked.parsed.documents.len(),
+        pages: site.pages.len(),
         warnings: checked.warnings,
     })
+}
+
+/// The site's pages and generated files, in memory.
+struct Site {
+    pages: Vec<render::Rendered>,
+    assets: Vec<write::Asset>,
+}
+
+fn site(checked: &Checked) -> Result<Site, Failure> {
+    let renderer = render::Renderer::new(&checked.archive.root)?;
+    let pages = renderer.render(&render::Site {
+        archive: &checked.archive,
+        parsed: &checked.parsed,
+        linked: &checked.linked,
+    })?;
+    Ok(Site {
+        pages,
+        assets: write::assets(
+            &checked.archive.root,
+            vec![
+                write::Asset {
+                    path: "syntax.css".into(),
+                    bytes: render::syntax_css().into_bytes(),
+                },
+                // GitHub Pages would otherwise run Jekyll and hide files starting with `_`.
+                write::Asset {
+                    path: ".nojekyll".into(),
+                    bytes: Vec::new(),
+                },
+            ],
+        )?,
+    })
+}
+
+fn slashed(path: &Path) -> String {
+    path.to_string_lossy().replace('\\', "/")
 }

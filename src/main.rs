@@ -46,11 +46,19 @@ enum Command {
         #[arg(long, default_value_t = 8000)]
         port: u16,
     },
-    /// Check the archive for problems without writing anything.
+    /// Check the archive, and the site it would build, without writing anything.
     Check {
         /// The archive's folder, containing site.toml.
         #[arg(long, default_value = ".")]
         root: PathBuf,
+        /// Check an already built site in this folder instead: every internal link
+        /// and fragment resolves, and no page repeats an id.
+        #[arg(long)]
+        site: Option<PathBuf>,
+        /// With --site: the path the site is published under (base_url's path),
+        /// for links starting with `/`. Default: read from the archive's site.toml.
+        #[arg(long)]
+        base_path: Option<String>,
     },
 }
 
@@ -104,7 +112,24 @@ fn run(cli: Cli) -> Result<(), Failure> {
             }
             lectern::serve::serve(&summary.out, port)
         }
-        Command::Check { root } => {
+        Command::Check {
+            root,
+            site: Some(site),
+            base_path,
+        } => {
+            let base_path = match base_path {
+                Some(path) => path,
+                None => lectern::config::SiteConfig::load(&root)?
+                    .base_path()
+                    .to_string(),
+            };
+            lectern::check_site(&site, &base_path)?;
+            eprintln!("No broken links in {}.", site.display());
+            Ok(())
+        }
+        Command::Check {
+            root, site: None, ..
+        } => {
             let report = lectern::check(&root)?;
             for warning in &report.warnings {
                 eprint!("{warning}");

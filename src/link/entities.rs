@@ -33,7 +33,7 @@ pub fn index(
     // Entities by the block they share: (document, anchor) → entities.
     let mut blocks: BTreeMap<(usize, &str), BTreeSet<usize>> = BTreeMap::new();
     for (d, doc) in documents.iter().enumerate() {
-        for m in &doc.mentions {
+        for m in &doc.text.mentions {
             links[m.entity].mentions.push(MentionRef {
                 document: d,
                 anchor: m.anchor.clone(),

@@ -1,8 +1,9 @@
-//! Stage 3, link: resolve what documents point at, across the whole archive.
+//! Stage 3, link: resolve what texts point at, across the whole archive, once.
 //!
-//! Runs once every document is parsed, because a link's target may be any of
-//! them. Every link to another document's `.md` file, and every `#anchor`, must
-//! land on an existing document and id.
+//! Runs when every document and annotation is parsed, because a link's target may
+//! be any of them. It returns one plain value, [`Linked`], that render and check
+//! read: the target of every cross-reference, the entity and source indexes, the
+//! timeline, and the problems found. Nothing here writes a URL.
 
 pub mod entities;
 pub mod timeline;
@@ -10,68 +11,175 @@ pub mod timeline;
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diagnostics::{Diagnostic, suggest};
-use crate::parse::Document;
+use crate::load::{Archive, SourceFile};
+use crate::parse::{CrossLink, Document, Parsed};
+pub use entities::EntityLinks;
+pub use timeline::Entry;
 
-/// Checks every cross-document link and anchor; returns the problems found.
-/// Links into `unreadable` documents are skipped: their own error says what is wrong.
-pub fn check_links(documents: &[Document], unreadable: &BTreeSet<String>) -> Vec<Diagnostic> {
-    let anchors: BTreeMap<&str, BTreeSet<&str>> = documents
+/// The archive, cross-linked.
+#[derive(Debug, Clone, Default)]
+pub struct Linked {
+    /// For each document, the target of each cross-reference (`Mark::CrossRef(i)`).
+    pub document_links: Vec<Vec<Option<Target>>>,
+    /// The same for each entity annotation.
+    pub entity_links: Vec<Vec<Option<Target>>>,
+    /// For each entity, where it is mentioned and what it is mentioned with.
+    pub entities: Vec<EntityLinks>,
+    /// For each source, every citation of it: `(document, index in its citations)`,
+    /// in reading order.
+    pub citations: Vec<Vec<(usize, usize)>>,
+    pub timeline: Vec<Entry>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Where a cross-reference lands: a document, and an id in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    pub document: usize,
+    pub anchor: Option<String>,
+}
+
+/// Links the parsed archive.
+pub fn link(archive: &Archive, parsed: &Parsed) -> Linked {
+    let documents = &parsed.documents;
+    let anchors = Anchors::new(documents);
+    let mut diagnostics = Vec::new();
+    let document_links = documents
         .iter()
         .map(|doc| {
-            let ids = doc
-                .blocks
-                .iter()
-                .map(|b| b.id.as_str())
-                .chain(doc.footnotes.iter().map(|f| f.id.as_str()))
-                .chain(
-                    doc.footnotes
-                        .iter()
-                        .flat_map(|f| f.references.iter().map(String::as_str)),
-                );
-            (doc.source.slug.as_str(), ids.collect())
+            let here = Some(doc.source.slug.as_str());
+            anchors.resolve(
+                &doc.source.file,
+                here,
+                &doc.text.links,
+                &archive.unreadable,
+                &mut diagnostics,
+            )
         })
         .collect();
-    let mut diagnostics = Vec::new();
-    for doc in documents {
-        let file = &doc.source.file;
-        for link in &doc.links {
-            let slug = link.slug.as_deref().unwrap_or(&doc.source.slug);
-            if unreadable.contains(slug) {
-                continue;
-            }
-            let span = link.offset..link.offset + 1;
-            let Some(ids) = anchors.get(slug) else {
-                let mut d =
-                    Diagnostic::error(&file.path, format!("link to unknown document `{slug}.md`"))
-                        .at(&file.text, span);
-                d = match suggest(slug, anchors.keys().copied()) {
-                    Some(s) => d.help(format!("did you mean `{s}.md`?")),
-                    None => d.help(
-                        "link to a file in content/documents/ by its name, e.g. `other.md#anchor`",
-                    ),
-                };
-                diagnostics.push(d);
-                continue;
-            };
-            let Some(anchor) = link.anchor.as_deref() else {
-                continue;
-            };
-            if anchor.is_empty() || ids.contains(anchor) {
-                continue;
-            }
-            let mut d = Diagnostic::error(
-                &file.path,
-                format!("`#{anchor}` is not an id in `{slug}.md`"),
+    let entity_links = archive
+        .entities
+        .iter()
+        .zip(&parsed.entities)
+        .map(|(entity, text)| {
+            anchors.resolve(
+                &entity.file,
+                None,
+                &text.links,
+                &archive.unreadable,
+                &mut diagnostics,
             )
-            .at(&file.text, span);
-            d = match suggest(anchor, ids.iter().copied()) {
-                Some(s) => d.help(format!("did you mean `#{s}`?")),
-                None => {
-                    d.help("give the target block an explicit id with `{#id}` and link to that")
+        })
+        .collect();
+    let (entities, unmentioned) = entities::index(&archive.entities, documents);
+    diagnostics.extend(unmentioned);
+    Linked {
+        document_links,
+        entity_links,
+        entities,
+        citations: citations_by_source(archive.sources.len(), documents),
+        timeline: timeline::entries(documents),
+        diagnostics,
+    }
+}
+
+/// Every id of every document, by slug.
+struct Anchors<'a> {
+    by_slug: BTreeMap<&'a str, (usize, BTreeSet<&'a str>)>,
+}
+
+impl<'a> Anchors<'a> {
+    fn new(documents: &'a [Document]) -> Self {
+        let by_slug = documents
+            .iter()
+            .enumerate()
+            .map(|(d, doc)| {
+                let text = &doc.text;
+                let ids = text
+                    .blocks
+                    .iter()
+                    .map(|b| b.id.as_str())
+                    .chain(text.footnotes.iter().map(|f| f.id.as_str()))
+                    .chain(
+                        text.footnotes
+                            .iter()
+                            .flat_map(|f| f.references.iter().map(String::as_str)),
+                    );
+                (doc.source.slug.as_str(), (d, ids.collect()))
+            })
+            .collect();
+        Anchors { by_slug }
+    }
+
+    /// The targets of `links`, written in `file`, which is the document with slug
+    /// `here` (if a document). A link that lands nowhere is reported and has no target. Links
+    /// into documents that could not be read are skipped: their own error says
+    /// what is wrong.
+    fn resolve(
+        &self,
+        file: &SourceFile,
+        here: Option<&str>,
+        links: &[CrossLink],
+        unreadable: &BTreeSet<String>,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Vec<Option<Target>> {
+        links
+            .iter()
+            .map(|link| {
+                let span = link.offset..link.offset + 1;
+                let Some(slug) = link.slug.as_deref().or(here) else {
+                    diagnostics.push(
+                        Diagnostic::error(&file.path, "`#anchor` alone has no document to point into here")
+                            .at(&file.text, span)
+                            .help("link to a document's block as `document.md#anchor`"),
+                    );
+                    return None;
+                };
+                if unreadable.contains(slug) {
+                    return None;
                 }
-            };
-            diagnostics.push(d);
+                let Some((document, ids)) = self.by_slug.get(slug) else {
+                    let d = Diagnostic::error(&file.path, format!("link to unknown document `{slug}.md`"))
+                        .at(&file.text, span);
+                    diagnostics.push(match suggest(slug, self.by_slug.keys().copied()) {
+                        Some(s) => d.help(format!("did you mean `{s}.md`?")),
+                        None => d.help(
+                            "link to a file in content/documents/ by its name, e.g. `other.md#anchor`",
+                        ),
+                    });
+                    return None;
+                };
+                let anchor = link.anchor.as_deref().filter(|a| !a.is_empty());
+                if let Some(anchor) = anchor.filter(|a| !ids.contains(a)) {
+                    let d = Diagnostic::error(
+                        &file.path,
+                        format!("`#{anchor}` is not an id in `{slug}.md`"),
+                    )
+                    .at(&file.text, span);
+                    diagnostics.push(match suggest(anchor, ids.iter().copied()) {
+                        Some(s) => d.help(format!("did you mean `#{s}`?")),
+                        None => d.help(
+                            "give the target block an explicit id with `{#id}` and link to that",
+                        ),
+                    });
+                    return None;
+                }
+                Some(Target {
+                    document: *document,
+                    anchor: anchor.map(str::to_string),
+                })
+            })
+            .collect()
+    }
+}
+
+/// Every citation of each source, in reading order.
+fn citations_by_source(sources: usize, documents: &[Document]) -> Vec<Vec<(usize, usize)>> {
+    let mut cited = vec![Vec::new(); sources];
+    for (d, doc) in documents.iter().enumerate() {
+        for (i, c) in doc.text.citations.iter().enumerate() {
+            cited[c.source].push((d, i));
         }
     }
-    diagnostics
+    cited
 }

@@ -22,7 +22,7 @@ pub struct Entry {
 pub fn entries(documents: &[Document]) -> Vec<Entry> {
     let mut entries = Vec::new();
     for (d, doc) in documents.iter().enumerate() {
-        let blocks = &doc.blocks;
+        let blocks = &doc.text.blocks;
         for (i, block) in blocks.iter().enumerate() {
             let (Some(date), Some(level)) = (block.date, block.level) else {
                 continue;
@@ -34,6 +34,7 @@ pub fn entries(documents: &[Document]) -> Vec<Entry> {
                 .map_or(blocks.len(), |p| i + 1 + p);
             let anchors: BTreeSet<&str> = blocks[i..end].iter().map(|b| b.id.as_str()).collect();
             let entities: BTreeSet<usize> = doc
+                .text
                 .mentions
                 .iter()
                 .filter(|m| anchors.contains(m.anchor.as_str()))

@@ -1,8 +1,9 @@
 //! Stage 1, load: read the archive from disk into plain data.
 //!
-//! Reads `site.toml` and every content file, splits front matter from body and
-//! checks that each file is UTF-8 text with a valid slug. Nothing here interprets
-//! Markdown. Problems are collected across all files, not stopped at the first.
+//! Reads `site.toml`, the lock file of block ids and every content file, splits
+//! front matter from body and checks that each file is UTF-8 text with a valid
+//! slug. Nothing here interprets Markdown. Problems are collected across all
+//! files, not stopped at the first.
 
 pub mod entities;
 pub mod front_matter;
@@ -17,6 +18,7 @@ use walkdir::WalkDir;
 
 use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Failure};
+use crate::ids::Lock;
 pub use entities::{EntityMeta, EntitySource};
 pub use front_matter::DocumentMeta;
 
@@ -41,6 +43,8 @@ pub struct Archive {
     pub entities: Vec<EntitySource>,
     /// The bibliography, sorted by key.
     pub sources: Vec<sources::Source>,
+    /// The block ids recorded by the last build.
+    pub lock: Lock,
     /// Problems with single files. Loading goes on without them, so that one build
     /// reports every problem in the archive, not just the first stage's.
     pub problems: Vec<Diagnostic>,
@@ -75,6 +79,7 @@ impl DocumentSource {
 /// Reads the archive at `root`.
 pub fn load(root: &Path) -> Result<Archive, Failure> {
     let config = SiteConfig::load(root)?;
+    let lock = read_lock(root)?;
     let documents_dir = root.join("content").join("documents");
     if !documents_dir.is_dir() {
         return Err(Diagnostic::error(
@@ -130,9 +135,28 @@ pub fn load(root: &Path) -> Result<Archive, Failure> {
         documents,
         entities,
         sources,
+        lock,
         problems: diagnostics,
         unreadable,
     })
+}
+
+/// The lock file recording every block id ever minted, beside `site.toml`.
+pub const LOCK_FILE: &str = "lectern.lock";
+
+/// Reads the lock file; an archive without one has minted no ids yet.
+fn read_lock(root: &Path) -> Result<Lock, Failure> {
+    let path = root.join(LOCK_FILE);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => Lock::parse(&text).map_err(|e| {
+            Failure::from(
+                Diagnostic::error(LOCK_FILE, format!("the lock file is damaged: {e}"))
+                    .help("restore it from version control; deleting it would change published paragraph ids"),
+            )
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Lock::default()),
+        Err(e) => Err(Failure::io(&path, "read", e)),
+    }
 }
 
 /// Every `.md` file below `dir`, sorted, as paths relative to `root`.
@@ -190,7 +214,15 @@ fn load_document(root: &Path, path: &Path) -> Result<DocumentSource, Diagnostic>
         .help(format!("rename the file, e.g. `{slug}-document.md`")));
     }
     let split = front_matter::split(path, &text)?;
-    let meta = front_matter::parse(path, &text, &split)?;
+    let meta: DocumentMeta = front_matter::parse(path, &text, &split)?;
+    if let Some(url) = meta.url.as_deref().filter(|u| !crate::url::is_safe(u)) {
+        let at = text[split.front.clone()]
+            .find(url)
+            .map_or(0, |i| i + split.front.start);
+        return Err(Diagnostic::error(path, format!("unsafe url `{url}`"))
+            .at(&text, at..at + url.len())
+            .help(crate::url::HELP));
+    }
     Ok(DocumentSource {
         slug,
         file: SourceFile {

@@ -29,6 +29,41 @@ impl Source {
             .map(String::as_str)
             .filter(|s| !s.is_empty())
     }
+
+    /// How a citation names a source: its `shorthand` when it has one (how the
+    /// archive's documents print it), else "Author, year", else its title.
+    pub fn label(&self) -> String {
+        if let Some(shorthand) = self.field("shorthand") {
+            return shorthand.to_string();
+        }
+        let who = self
+            .field("author")
+            .or(self.field("editor"))
+            .map(|a| {
+                let first = a.split(" and ").next().unwrap_or(a);
+                let last = first.split(',').next().unwrap_or(first).trim().to_string();
+                if a.contains(" and ") {
+                    format!("{last} et al.")
+                } else {
+                    last
+                }
+            })
+            .or(self
+                .field("journal")
+                .or(self.field("organization"))
+                .map(str::to_string));
+        let year = self
+            .field("year")
+            .or(self.field("date").map(|d| d.get(..4).unwrap_or(d)));
+        match (who, year) {
+            (Some(w), Some(y)) => format!("{w}, {y}"),
+            (Some(w), None) => w,
+            (None, y) => {
+                let title = self.field("title").unwrap_or(&self.key);
+                y.map_or_else(|| title.to_string(), |y| format!("{title}, {y}"))
+            }
+        }
+    }
 }
 
 pub const BIB_FILE: &str = "content/sources.bib";
@@ -39,17 +74,21 @@ pub fn load(root: &Path) -> (Vec<Source>, Vec<Diagnostic>) {
     let mut sources = Vec::new();
     let mut diagnostics = Vec::new();
     if root.join(BIB_FILE).is_file() {
-        match read_text(root, Path::new(BIB_FILE))
-            .and_then(|text| parse_bib(Path::new(BIB_FILE), &text))
-        {
+        match read_text(root, Path::new(BIB_FILE)).and_then(|text| {
+            let mut s = parse_bib(Path::new(BIB_FILE), &text)?;
+            diagnostics.extend(refuse_unsafe_urls(Path::new(BIB_FILE), &text, &mut s));
+            Ok(s)
+        }) {
             Ok(mut s) => sources.append(&mut s),
             Err(d) => diagnostics.push(d),
         }
     }
     if root.join(TOML_FILE).is_file() {
-        match read_text(root, Path::new(TOML_FILE))
-            .and_then(|text| parse_toml(Path::new(TOML_FILE), &text))
-        {
+        match read_text(root, Path::new(TOML_FILE)).and_then(|text| {
+            let mut s = parse_toml(Path::new(TOML_FILE), &text)?;
+            diagnostics.extend(refuse_unsafe_urls(Path::new(TOML_FILE), &text, &mut s));
+            Ok(s)
+        }) {
             Ok(mut s) => sources.append(&mut s),
             Err(d) => diagnostics.push(d),
         }
@@ -149,6 +188,27 @@ pub fn parse_toml(path: &Path, text: &Arc<str>) -> Result<Vec<Source>, Diagnosti
             })
         })
         .collect()
+}
+
+/// Reports every `url` field whose scheme is not safe to link to, and drops it.
+fn refuse_unsafe_urls(path: &Path, text: &Arc<str>, sources: &mut [Source]) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    for source in sources {
+        let Some(url) = source.fields.get("url") else {
+            continue;
+        };
+        if crate::url::is_safe(url) {
+            continue;
+        }
+        let at = text.find(url.as_str()).unwrap_or(0);
+        diagnostics.push(
+            Diagnostic::error(path, format!("`{}` has an unsafe url `{url}`", source.key))
+                .at(text, at..at + url.len())
+                .help(crate::url::HELP),
+        );
+        source.fields.remove("url");
+    }
+    diagnostics
 }
 
 /// "Anas, Abdullah and Hussein, Tam" → "Abdullah Anas and Tam Hussein".

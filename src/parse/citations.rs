@@ -1,11 +1,10 @@
 //! Citations: Pandoc's `[@key, pp. 28-29]` and `[see @a; @b]`, and a citation that
 //! keeps the original's own words, `[The Way of the Knife … (pp 28)](@key "pp. 28")`.
 //!
-//! A group renders close to how printed sources show citations, each item linked
-//! to its source page: "[Associated Press, 6/9/2002; Guardian, 6/11/2002]".
+//! A group reads as printed sources show citations, "[Associated Press, 6/9/2002;
+//! Guardian, 6/11/2002]": each source's label is part of the block's text.
 
-use crate::load::sources::{Source, names};
-use crate::parse::markdown::escape;
+use crate::load::sources::Source;
 
 /// The bibliography as the parse stage needs it: keys and how to label them.
 pub struct Bibliography {
@@ -30,7 +29,7 @@ impl Bibliography {
         let mut by_key: Vec<usize> = (0..keys.len()).collect();
         by_key.sort_by(|&a, &b| keys[a].cmp(&keys[b]));
         Bibliography {
-            labels: sources.iter().map(label).collect(),
+            labels: sources.iter().map(Source::label).collect(),
             keys,
             by_key,
         }
@@ -46,41 +45,6 @@ impl Bibliography {
 
     pub fn label(&self, source: usize) -> &str {
         &self.labels[source]
-    }
-}
-
-/// How a citation names a source: its `shorthand` when it has one (how the
-/// archive's documents print it), else "Author, year", else its title.
-pub fn label(source: &Source) -> String {
-    if let Some(shorthand) = source.field("shorthand") {
-        return shorthand.to_string();
-    }
-    let who = source
-        .field("author")
-        .or(source.field("editor"))
-        .map(|a| {
-            let first = a.split(" and ").next().unwrap_or(a);
-            let last = first.split(',').next().unwrap_or(first).trim().to_string();
-            if a.contains(" and ") {
-                format!("{last} et al.")
-            } else {
-                last
-            }
-        })
-        .or(source
-            .field("journal")
-            .or(source.field("organization"))
-            .map(str::to_string));
-    let year = source
-        .field("year")
-        .or(source.field("date").map(|d| d.get(..4).unwrap_or(d)));
-    match (who, year) {
-        (Some(w), Some(y)) => format!("{w}, {y}"),
-        (Some(w), None) => w,
-        (None, y) => {
-            let title = source.field("title").unwrap_or(&source.key);
-            y.map_or_else(|| title.to_string(), |y| format!("{title}, {y}"))
-        }
     }
 }
 
@@ -113,60 +77,6 @@ pub fn parse_group(text: &str) -> Option<Vec<Item>> {
         })
         .collect();
     items.filter(|i| !i.is_empty())
-}
-
-/// The `<a>` opening a link to a source's page from a document page.
-pub fn link_open(key: &str, locator: Option<&str>) -> String {
-    let title = locator
-        .map(|l| format!(" data-locator=\"{}\"", escape(l)))
-        .unwrap_or_default();
-    format!("<a class=\"cite\" href=\"../sources/{key}/\" data-key=\"{key}\"{title}>")
-}
-
-/// A reference line for source pages: "Steve Coll. *Directorate S*. London: Allen Lane, 2018."
-pub fn reference_html(source: &Source) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    if let Some(a) = source.field("author").or(source.field("editor")) {
-        parts.push(escape(&names(a).replace(['{', '}'], "")));
-    }
-    let container = matches!(
-        source.kind.as_str(),
-        "article" | "incollection" | "inproceedings"
-    );
-    if let Some(t) = source.field("title") {
-        let t = escape(t);
-        let sub = source
-            .field("subtitle")
-            .map(|s| format!(": {}", escape(s)))
-            .unwrap_or_default();
-        parts.push(if container {
-            format!("“{t}{sub}”")
-        } else {
-            format!("<cite>{t}{sub}</cite>")
-        });
-    }
-    if let Some(j) = source.field("journal").or(source.field("booktitle")) {
-        parts.push(format!("<cite>{}</cite>", escape(j)));
-    }
-    if let Some(h) = source.field("howpublished") {
-        parts.push(escape(h));
-    }
-    let publisher = match (source.field("address"), source.field("publisher")) {
-        (Some(a), Some(p)) => Some(format!("{a}: {p}")),
-        (None, Some(p)) => Some(p.to_string()),
-        _ => None,
-    };
-    if let Some(p) = publisher {
-        parts.push(escape(&p));
-    }
-    if let Some(d) = source.field("date").or(source.field("year")) {
-        parts.push(escape(d));
-    }
-    let mut html = parts.join(". ");
-    if !html.is_empty() {
-        html.push('.');
-    }
-    html
 }
 
 #[cfg(test)]

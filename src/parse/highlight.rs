@@ -11,6 +11,8 @@ use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_s
 use syntect::parsing::SyntaxSet;
 use syntect::util::LinesWithEndings;
 
+use crate::html::escape;
+
 static SYNTAXES: LazyLock<SyntaxSet> = LazyLock::new(SyntaxSet::load_defaults_newlines);
 
 const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
@@ -59,12 +61,6 @@ pub fn stylesheet() -> String {
         css("InspiredGitHub"),
         css("base16-ocean.dark")
     )
-}
-
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    pulldown_cmark_escape::escape_html(&mut out, s).ok();
-    out
 }
 
 #[cfg(test)]

@@ -24,8 +24,6 @@ pub enum Target {
 /// Entities by index, plus the automaton over their spellings.
 pub struct Registry {
     pub ids: Vec<String>,
-    /// Each entity's opening `<a>` tag, with what a hover preview needs.
-    links: Vec<String>,
     matcher: Option<AhoCorasick>,
     targets: Vec<Target>,
 }
@@ -92,21 +90,14 @@ impl Registry {
                 .expect("spellings are plain strings, well within automaton limits")
         });
         let ids = entities.iter().map(|e| e.id.clone()).collect();
-        let links = entities.iter().map(link_open).collect();
         (
             Registry {
                 ids,
-                links,
                 matcher,
                 targets,
             },
             diagnostics,
         )
-    }
-
-    /// `<a …>` for a mention of `entity` in a document page.
-    pub fn link_open(&self, entity: usize) -> String {
-        self.links[entity].clone()
     }
 
     pub fn index_of(&self, id: &str) -> Option<usize> {
@@ -129,33 +120,6 @@ impl Registry {
             })
             .collect()
     }
-}
-
-fn link_open(entity: &EntitySource) -> String {
-    use crate::parse::markdown::escape;
-    format!(
-        "<a class=\"mention\" href=\"../entities/{}/\" data-entity=\"{}\" data-name=\"{}\" data-kind=\"{}\" data-summary=\"{}\">",
-        entity.id,
-        entity.id,
-        escape(&entity.meta.name),
-        escape(&entity.meta.kind),
-        escape(&summary(entity.body())),
-    )
-}
-
-/// The first paragraph of an annotation, as plain text: what previews show.
-pub fn summary(markdown: &str) -> String {
-    use pulldown_cmark::{Event, Parser, TagEnd};
-    let mut text = String::new();
-    for event in Parser::new(markdown) {
-        match event {
-            Event::Text(t) | Event::Code(t) => text.push_str(&t),
-            Event::SoftBreak | Event::HardBreak => text.push(' '),
-            Event::End(TagEnd::Paragraph) if !text.trim().is_empty() => break,
-            _ => {}
-        }
-    }
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn on_word_boundaries(text: &str, start: usize, end: usize) -> bool {

@@ -1,37 +1,34 @@
-//! Stage 2, parse: each document's Markdown into HTML and citable blocks with ids.
+//! Stage 2, parse: the Markdown of every document and entity annotation into
+//! bodies with marks, citable blocks with ids, and what they mention and cite.
 //!
+//! Parse finds; it resolves nothing across files and writes no URL (see `body`).
 //! Documents are independent here, so they are parsed in parallel. Block ids come
 //! from `crate::ids`, given what the lock file recorded for the document, so they
-//! stay the same across edits; the updated lock entry is returned alongside.
+//! stay the same across edits; the updated lock is returned alongside. Entity
+//! annotations go through the same walk, so mentions, citations, notes and links
+//! in them are found and checked like a document's, but their blocks get no ids.
 
+pub mod body;
 pub mod citations;
+mod explicit_ids;
 pub mod highlight;
 pub mod markdown;
 pub mod mentions;
-mod sanitize;
 
 use rayon::prelude::*;
 
 use crate::date::FuzzyDate;
 use crate::diagnostics::Diagnostic;
 use crate::ids::{self, BlockKey, DocLock, Lock};
-use crate::load::{Archive, DocumentSource};
-pub use markdown::BlockKind;
+use crate::load::{Archive, DocumentSource, SourceFile};
+pub use body::{Body, CiteItem, Fragment, Mark};
+pub use markdown::{BlockKind, CrossLink};
 
-/// A parsed document: its metadata, body HTML and what later stages link to.
+/// A parsed document: its metadata, its text, and its retired ids.
 #[derive(Debug, Clone)]
 pub struct Document {
     pub source: DocumentSource,
-    pub body_html: String,
-    pub blocks: Vec<Block>,
-    pub footnotes: Vec<Footnote>,
-    pub links: Vec<markdown::CrossLink>,
-    /// Entity mentions in document order.
-    pub mentions: Vec<Mention>,
-    /// Citations of sources, in document order.
-    pub citations: Vec<Citation>,
-    /// The editor's notes, in document order.
-    pub annotations: Vec<Annotation>,
+    pub text: Text,
     /// Ids this document once had and no longer has, with where each now points.
     pub retired: Vec<(String, String)>,
     /// The document's first words, to list it by when it has no title.
@@ -39,13 +36,32 @@ pub struct Document {
     pub word_count: usize,
 }
 
-/// A citable block with its permanent id.
+/// A parsed Markdown text, a document's or an entity annotation's.
+#[derive(Debug, Clone, Default)]
+pub struct Text {
+    pub body: Body,
+    pub blocks: Vec<Block>,
+    pub footnotes: Vec<Footnote>,
+    /// Links to documents and anchors, in order; `Mark::CrossRef(i)` is `links[i]`.
+    pub links: Vec<CrossLink>,
+    /// Entity mentions in reading order.
+    pub mentions: Vec<Mention>,
+    /// Citations of sources, in reading order.
+    pub citations: Vec<Citation>,
+    /// The editor's notes, in reading order; `Mark::NoteOpen(i)` is `annotations[i]`.
+    pub annotations: Vec<Annotation>,
+}
+
+/// A citable block with its permanent id (empty in an entity annotation).
 #[derive(Debug, Clone)]
 pub struct Block {
     pub id: String,
     pub kind: BlockKind,
     pub text: String,
+    /// The paragraph number, ¶ N; headings have none.
+    pub number: Option<usize>,
     pub level: Option<u8>,
+    pub classes: Vec<String>,
     pub date: Option<FuzzyDate>,
     pub supplied: bool,
 }
@@ -84,7 +100,7 @@ pub struct Annotation {
     pub number: Option<usize>,
     /// The highlighted words, when the note comments on a span.
     pub span: Option<String>,
-    pub html: String,
+    pub body: Body,
 }
 
 /// Keyword in context: the mention and some words either side.
@@ -138,19 +154,23 @@ impl Snippet {
 pub struct Footnote {
     pub id: String,
     pub number: usize,
-    pub html: String,
+    pub body: Body,
+    /// Ids of the references to it, in reading order.
     pub references: Vec<String>,
 }
 
 /// What parsing the whole archive produced.
 pub struct Parsed {
     pub documents: Vec<Document>,
+    /// Each entity's annotation, in the archive's entity order.
+    pub entities: Vec<Text>,
     pub lock: Lock,
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Parses every document of `archive`, in parallel, in a deterministic order.
-pub fn parse(archive: &Archive, lock: &Lock) -> Parsed {
+/// Parses every document and entity annotation of `archive`, in parallel, in a
+/// deterministic order.
+pub fn parse(archive: &Archive) -> Parsed {
     let (registry, registry_diagnostics) = mentions::Registry::new(&archive.entities);
     let bibliography = citations::Bibliography::new(&archive.sources);
     let lookup = markdown::Lookup {
@@ -161,22 +181,18 @@ pub fn parse(archive: &Archive, lock: &Lock) -> Parsed {
         .documents
         .par_iter()
         .map(|doc| {
-            let previous = lock.documents.get(&doc.slug).cloned().unwrap_or_default();
-            let (mut doc, lock, diagnostics) = parse_document(doc, &previous, &lookup);
-            if archive.config.sanitize_html {
-                doc.body_html = sanitize::clean(&doc.body_html);
-                for note in &mut doc.footnotes {
-                    note.html = sanitize::clean(&note.html);
-                }
-                for note in &mut doc.annotations {
-                    note.html = sanitize::clean(&note.html);
-                }
-            }
-            (doc, lock, diagnostics)
+            let previous = archive.lock.documents.get(&doc.slug);
+            parse_document(doc, previous.unwrap_or(&DocLock::default()), &lookup)
         })
         .collect();
+    let entities: Vec<(Text, Vec<Diagnostic>)> = archive
+        .entities
+        .par_iter()
+        .map(|entity| parse_text(&entity.file, entity.body_start, &lookup))
+        .collect();
     let mut parsed = Parsed {
-        documents: Vec::new(),
+        documents: Vec::with_capacity(results.len()),
+        entities: Vec::with_capacity(entities.len()),
         lock: Lock::default(),
         diagnostics: registry_diagnostics,
     };
@@ -188,9 +204,14 @@ pub fn parse(archive: &Archive, lock: &Lock) -> Parsed {
         parsed.documents.push(doc);
         parsed.diagnostics.extend(diagnostics);
     }
+    for (text, diagnostics) in entities {
+        parsed.entities.push(text);
+        parsed.diagnostics.extend(diagnostics);
+    }
     parsed
 }
 
+/// Parses a document, giving its blocks ids against what the lock recorded.
 pub fn parse_document(
     source: &DocumentSource,
     previous: &DocLock,
@@ -211,50 +232,86 @@ pub fn parse_document(
         })
         .collect();
     let (ids, doc_lock) = ids::assign(previous, &keys);
-    let mut number = 0;
-    let numbers: Vec<Option<usize>> = walked
+    let mut diagnostics = explicit_ids::check(&source.file, &walked.blocks);
+    let (text, walk_diagnostics) = assemble(walked, ids, true);
+    diagnostics.splice(0..0, walk_diagnostics);
+    let word_count = text
         .blocks
         .iter()
-        .map(|b| {
-            (b.kind != BlockKind::Heading).then(|| {
-                number += 1;
-                number
-            })
-        })
-        .collect();
-    let body_html = walked.finish(&ids, &numbers);
-    let mut diagnostics = walked.diagnostics;
-    diagnostics.extend(duplicate_explicit_ids(source, &walked.blocks));
+        .filter(|b| b.kind != BlockKind::Heading)
+        .map(|b| b.text.split_whitespace().count())
+        .sum();
+    let document = Document {
+        source: source.clone(),
+        incipit: incipit(&text.blocks),
+        text,
+        retired: doc_lock
+            .retired
+            .iter()
+            .map(|r| (r.id.clone(), r.to.clone()))
+            .collect(),
+        word_count,
+    };
+    (document, doc_lock, diagnostics)
+}
 
+/// Parses a text whose blocks are not citable: an entity annotation.
+pub fn parse_text(
+    file: &SourceFile,
+    body_start: usize,
+    lookup: &markdown::Lookup,
+) -> (Text, Vec<Diagnostic>) {
+    let walked = markdown::walk(&file.path, &file.text, body_start, lookup);
+    let ids = vec![String::new(); walked.blocks.len()];
+    assemble(walked, ids, false)
+}
+
+/// The walk's findings, located by block id and paragraph number.
+pub(crate) fn assemble(
+    walked: markdown::Walked,
+    ids: Vec<String>,
+    numbered: bool,
+) -> (Text, Vec<Diagnostic>) {
+    let mut number = 0;
     let blocks: Vec<Block> = walked
         .blocks
         .into_iter()
-        .zip(ids.iter().cloned())
-        .map(|(raw, id)| Block {
-            id,
-            kind: raw.kind,
-            level: raw.heading.as_ref().map(|h| h.level),
-            date: raw.heading.as_ref().and_then(|h| h.date),
-            supplied: raw
-                .heading
-                .as_ref()
-                .is_some_and(|h| h.classes.iter().any(|c| c == "supplied")),
-            text: raw.text,
+        .zip(ids)
+        .map(|(raw, id)| {
+            let heading = raw.heading.as_ref();
+            Block {
+                id,
+                kind: raw.kind,
+                number: (numbered && raw.kind != BlockKind::Heading).then(|| {
+                    number += 1;
+                    number
+                }),
+                level: heading.map(|h| h.level),
+                classes: heading.map(|h| h.classes.clone()).unwrap_or_default(),
+                date: heading.and_then(|h| h.date),
+                supplied: heading.is_some_and(|h| h.classes.iter().any(|c| c == "supplied")),
+                text: raw.text,
+            }
+        })
+        .collect();
+    let footnote_ids: std::collections::BTreeMap<&str, (String, &str)> = walked
+        .footnotes
+        .iter()
+        .map(|f| {
+            let id = format!("fn-{}", markdown::anchor_label(&f.label));
+            (f.label.as_str(), (id, f.text.as_str()))
         })
         .collect();
     // Where a mention, citation or note stands: the anchor, ¶ number and text there.
     let locate = |place: &markdown::Place| -> Option<(String, Option<usize>, &str)> {
         match place {
             markdown::Place::Block(i) => {
-                Some((blocks[*i].id.clone(), numbers[*i], blocks[*i].text.as_str()))
+                let block = &blocks[*i];
+                Some((block.id.clone(), block.number, block.text.as_str()))
             }
             markdown::Place::Footnote(label) => {
-                let note = walked.footnotes.iter().find(|f| &f.label == label)?;
-                Some((
-                    format!("fn-{}", markdown::anchor_label(label)),
-                    None,
-                    note.text.as_str(),
-                ))
+                let (id, text) = footnote_ids.get(label.as_str())?;
+                Some((id.clone(), None, *text))
             }
         }
     };
@@ -292,18 +349,19 @@ pub fn parse_document(
         .collect();
     let annotations = walked
         .annotations
-        .iter()
-        .map(|a| {
+        .into_iter()
+        .enumerate()
+        .map(|(i, a)| {
             let (anchor, number) = match a.place.as_ref().and_then(&locate) {
                 Some((anchor, number, _)) => (Some(anchor), number),
                 None => (None, None),
             };
             Annotation {
-                id: a.id.clone(),
+                id: format!("ed-{}", i + 1),
                 anchor,
                 number,
-                span: a.span.clone(),
-                html: a.html.clone(),
+                span: a.span,
+                body: a.body,
             }
         })
         .collect();
@@ -313,34 +371,20 @@ pub fn parse_document(
         .map(|f| Footnote {
             id: format!("fn-{}", markdown::anchor_label(&f.label)),
             number: f.number,
-            html: f.html,
+            body: f.body,
             references: f.references,
         })
         .collect();
-    let word_count = blocks
-        .iter()
-        .filter(|b| b.kind != BlockKind::Heading)
-        .map(|b| b.text.split_whitespace().count())
-        .sum();
-    let incipit = incipit(&blocks);
-    let document = Document {
-        source: source.clone(),
-        body_html,
+    let text = Text {
+        body: walked.body,
         blocks,
         footnotes,
         links: walked.links,
         mentions,
         citations,
         annotations,
-        retired: doc_lock
-            .retired
-            .iter()
-            .map(|r| (r.id.clone(), r.to.clone()))
-            .collect(),
-        incipit,
-        word_count,
     };
-    (document, doc_lock, diagnostics)
+    (text, walked.diagnostics)
 }
 
 fn incipit(blocks: &[Block]) -> String {
@@ -353,54 +397,4 @@ fn incipit(blocks: &[Block]) -> String {
     } else {
         format!("{}…", words[..12].join(" "))
     }
-}
-
-/// Ids lectern gives elements of its own on a document page.
-const RESERVED_IDS: &[&str] = &["main", "notes-heading"];
-const RESERVED_PREFIXES: &[&str] = &["fn-", "fnref-", "ed-"];
-
-fn duplicate_explicit_ids(
-    source: &DocumentSource,
-    blocks: &[markdown::RawBlock],
-) -> Vec<Diagnostic> {
-    let mut seen: Vec<(&str, usize)> = Vec::new();
-    let mut diagnostics = Vec::new();
-    for block in blocks {
-        let Some(id) = block.explicit.as_deref() else {
-            continue;
-        };
-        let well_formed = id.starts_with(|c: char| c.is_ascii_alphabetic())
-            && id
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-        if !well_formed {
-            diagnostics.push(
-                Diagnostic::error(&source.file.path, format!("`{id}` cannot be an id"))
-                    .at(&source.file.text, block.offset..block.offset + 1)
-                    .help("ids start with a letter and use only ASCII letters, digits, `-` and `_`, e.g. `{#april-1999}`"),
-            );
-            continue;
-        }
-        if RESERVED_IDS.contains(&id) || RESERVED_PREFIXES.iter().any(|p| id.starts_with(p)) {
-            diagnostics.push(
-                Diagnostic::error(&source.file.path, format!("the id `{id}` is reserved"))
-                    .at(&source.file.text, block.offset..block.offset + 1)
-                    .help("lectern uses `main`, `notes-heading` and ids starting `fn-`, `fnref-` or `ed-` for its own elements; choose another id"),
-            );
-            continue;
-        }
-        if let Some((_, first)) = seen.iter().find(|(s, _)| *s == id) {
-            let line = source.file.text[..*first].matches('\n').count() + 1;
-            diagnostics.push(
-                Diagnostic::error(&source.file.path, format!("duplicate id `{id}`"))
-                    .at(&source.file.text, block.offset..block.offset + 1)
-                    .help(format!(
-                        "line {line} already uses `{{#{id}}}`; ids must be unique in a document"
-                    )),
-            );
-        } else {
-            seen.push((id, block.offset));
-        }
-    }
-    diagnostics
 }

@@ -1,44 +1,127 @@
-//! Stage 4, render: one Tera context per page, templates from `templates/`.
+//! Stage 4, render: every page of the site as HTML, through Tera templates.
 //!
-//! Produces every page as a path relative to the output root and its HTML; writing
-//! them is the next stage's job. Pages link to each other relatively (`root` is the
-//! way back to the site root from the page), so one build works at a domain root
-//! and under a sub-path.
+//! Render is the only stage that writes lectern's markup and URLs. It reads the
+//! parsed texts and the linked archive, and for each page
+//! 1. knows where the page is (`paths`), which gives `root` and every link from it;
+//! 2. writes the bodies it shows through `body`, relative to that page;
+//! 3. builds the page's view model (`document`, `entity`, `source`, `listing`:
+//!    plain serialisable structs, apart from the domain types);
+//! 4. renders its template.
+//!
+//! Pages come back as paths relative to the output root and their HTML; writing
+//! them is the next stage's job.
 
+pub(crate) mod body;
+mod document;
+mod entity;
+mod listing;
+pub mod paths;
+mod sanitize;
+mod source;
 mod templates;
-pub mod view;
+mod view;
 
 use std::path::PathBuf;
 
 use rayon::prelude::*;
+use serde::Serialize;
 use tera::{Context, Tera};
 
 use crate::config::SiteConfig;
 use crate::diagnostics::Failure;
-use crate::link::entities::EntityLinks;
-use crate::link::timeline::Entry;
-use crate::load::EntitySource;
-use crate::load::sources::Source;
-use crate::parse::Document;
-use view::{
-    DocSummary, DocView, EntitySummary, EntityView, EntryView, SiteView, SourceSummary, SourceView,
-};
+use crate::link::Linked;
+use crate::load::Archive;
+use crate::parse::{BlockKind, Parsed};
+use paths::{Here, Page};
+use view::{DocSummary, SiteView};
 
-/// Everything the renderer needs, borrowed from the earlier stages.
+/// Everything the renderer reads, borrowed from the earlier stages.
 pub struct Site<'a> {
-    pub config: &'a SiteConfig,
-    pub documents: &'a [Document],
-    pub entities: &'a [EntitySource],
-    pub entity_links: &'a [EntityLinks],
-    pub sources: &'a [Source],
-    pub timeline: &'a [Entry],
+    pub archive: &'a Archive,
+    pub parsed: &'a Parsed,
+    pub linked: &'a Linked,
 }
 
 /// A rendered page.
-pub struct Page {
+pub struct Rendered {
     /// Relative to the output root, e.g. `khaksar-timeline/index.html`.
     pub path: PathBuf,
     pub html: String,
+}
+
+/// What every page's bodies need to name entities, sources and documents,
+/// built once per build.
+pub struct Catalog<'a> {
+    pub config: &'a SiteConfig,
+    /// Document slugs, by index.
+    pub slugs: Vec<&'a str>,
+    pub entities: Vec<EntityName<'a>>,
+    pub sources: Vec<SourceName<'a>>,
+}
+
+pub struct EntityName<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub kind: &'a str,
+    /// The annotation's first paragraph, as plain text: what previews show.
+    pub summary: &'a str,
+}
+
+pub struct SourceName<'a> {
+    pub key: &'a str,
+    pub label: String,
+}
+
+impl<'a> Catalog<'a> {
+    fn new(site: &Site<'a>) -> Self {
+        let archive = site.archive;
+        Catalog {
+            config: &archive.config,
+            slugs: site
+                .parsed
+                .documents
+                .iter()
+                .map(|d| d.source.slug.as_str())
+                .collect(),
+            entities: archive
+                .entities
+                .iter()
+                .zip(&site.parsed.entities)
+                .map(|(e, text)| EntityName {
+                    id: &e.id,
+                    name: &e.meta.name,
+                    kind: &e.meta.kind,
+                    summary: text
+                        .blocks
+                        .iter()
+                        .find(|b| b.kind == BlockKind::Paragraph && !b.text.is_empty())
+                        .map_or("", |b| b.text.as_str()),
+                })
+                .collect(),
+            sources: archive
+                .sources
+                .iter()
+                .map(|s| SourceName {
+                    key: &s.key,
+                    label: s.label(),
+                })
+                .collect(),
+        }
+    }
+
+    /// Markup from content on its way into a page: cleaned when `sanitize_html` is on.
+    pub fn finish(&self, html: String) -> String {
+        if self.config.sanitize_html {
+            sanitize::clean(&html)
+        } else {
+            html
+        }
+    }
+}
+
+/// The stylesheet for highlighted code.
+pub fn syntax_css() -> String {
+    crate::parse::highlight::stylesheet()
 }
 
 pub struct Renderer {
@@ -53,153 +136,80 @@ impl Renderer {
     }
 
     /// Renders every page of the site.
-    pub fn render(&self, site_data: &Site) -> Result<Vec<Page>, Failure> {
-        let Site {
-            config,
-            documents,
-            entities,
-            entity_links,
-            sources,
-            timeline,
-        } = *site_data;
-        let site = SiteView::new(config);
-        let mut base = Context::new();
-        base.insert("site", &site);
-
+    pub fn render(&self, site: &Site) -> Result<Vec<Rendered>, Failure> {
+        let catalog = Catalog::new(site);
+        let documents = &site.parsed.documents;
         let summaries: Vec<DocSummary> = documents.iter().map(DocSummary::new).collect();
-        let mut pages = Vec::with_capacity(documents.len() + 2);
-
-        let mut home = base.clone();
-        home.insert("root", "");
-        home.insert("canonical_url", &config.base_url);
-        home.insert("documents", &summaries);
-        pages.push(self.page("home.html", &home, "index.html")?);
-
-        let mut not_found = base.clone();
-        // The 404 page is served at any depth, so it links from the site's base path.
-        not_found.insert("root", config.base_path());
-        pages.push(self.page("404.html", &not_found, "404.html")?);
-
-        let rendered: Result<Vec<Page>, Failure> = documents
+        let context = Base {
+            site: SiteView::new(&site.archive.config),
+            catalog: &catalog,
+            renderer: self,
+        };
+        let mut pages = vec![
+            context.page(Page::Home, "home.html", "documents", &summaries)?,
+            context.page(Page::NotFound, "404.html", "nothing", &())?,
+        ];
+        let rendered: Result<Vec<Rendered>, Failure> = documents
             .par_iter()
-            .map(|doc| {
-                let mut context = base.clone();
-                context.insert("root", "../");
-                context.insert(
-                    "canonical_url",
-                    &format!("{}{}/", config.base_url, doc.source.slug),
-                );
-                context.insert("doc", &DocView::new(doc, config));
-                self.page(
-                    "document.html",
-                    &context,
-                    &format!("{}/index.html", doc.source.slug),
-                )
+            .zip(&site.linked.document_links)
+            .map(|(doc, targets)| {
+                let page = Page::Document(&doc.source.slug);
+                let here = context.here(page);
+                let view = document::DocView::new(doc, targets, &here, &catalog);
+                context.render(&here, "document.html", "doc", &view)
             })
             .collect();
         pages.extend(rendered?);
-
-        let entity_summaries: Vec<EntitySummary> = entities
-            .iter()
-            .zip(entity_links)
-            .map(|(e, l)| EntitySummary::new(e, l))
-            .collect();
-        let mut index = base.clone();
-        index.insert("root", "../");
-        index.insert("canonical_url", &format!("{}entities/", config.base_url));
-        index.insert("kinds", &view::group_by_kind(&entity_summaries));
-        pages.push(self.page("entities.html", &index, "entities/index.html")?);
-
-        let rendered: Result<Vec<Page>, Failure> = entities
-            .par_iter()
-            .zip(entity_links)
-            .enumerate()
-            .map(|(e, (entity, links))| {
-                let own: Vec<EntryView> = timeline
-                    .iter()
-                    .filter(|entry| entry.entities.binary_search(&e).is_ok())
-                    .map(|entry| EntryView::new(entry, &summaries, &entity_summaries))
-                    .collect();
-                let mut context = base.clone();
-                context.insert("root", "../../");
-                context.insert(
-                    "canonical_url",
-                    &format!("{}entities/{}/", config.base_url, entity.id),
-                );
-                context.insert(
-                    "entity",
-                    &EntityView::new(entity, links, &summaries, &entity_summaries, own),
-                );
-                self.page(
-                    "entity.html",
-                    &context,
-                    &format!("entities/{}/index.html", entity.id),
-                )
-            })
-            .collect();
-        pages.extend(rendered?);
-
-        let cited = view::citations_by_source(sources, documents);
-        let mut source_summaries: Vec<SourceSummary> = sources
-            .iter()
-            .zip(&cited)
-            .map(|(s, c)| SourceSummary::new(s, c.len()))
-            .collect();
-        source_summaries.sort_by(|a, b| {
-            a.label
-                .to_lowercase()
-                .cmp(&b.label.to_lowercase())
-                .then(a.key.cmp(b.key))
-        });
-        let mut index = base.clone();
-        index.insert("root", "../");
-        index.insert("canonical_url", &format!("{}sources/", config.base_url));
-        index.insert("sources", &source_summaries);
-        pages.push(self.page("sources.html", &index, "sources/index.html")?);
-        let rendered: Result<Vec<Page>, Failure> = sources
-            .par_iter()
-            .zip(&cited)
-            .map(|(source, cited)| {
-                let mut context = base.clone();
-                context.insert("root", "../../");
-                context.insert(
-                    "canonical_url",
-                    &format!("{}sources/{}/", config.base_url, source.key),
-                );
-                context.insert("source", &SourceView::new(source, cited, &summaries));
-                self.page(
-                    "source.html",
-                    &context,
-                    &format!("sources/{}/index.html", source.key),
-                )
-            })
-            .collect();
-        pages.extend(rendered?);
-
-        let mut context = base.clone();
-        context.insert("root", "../");
-        context.insert("canonical_url", &format!("{}annotations/", config.base_url));
-        context.insert("groups", &view::annotation_groups(documents, &summaries));
-        pages.push(self.page("annotations.html", &context, "annotations/index.html")?);
-
-        let entries: Vec<EntryView> = timeline
-            .iter()
-            .map(|e| EntryView::new(e, &summaries, &entity_summaries))
-            .collect();
-        let mut context = base.clone();
-        context.insert("root", "../");
-        context.insert("canonical_url", &format!("{}timeline/", config.base_url));
-        context.insert("entries", &entries);
-        pages.push(self.page("timeline.html", &context, "timeline/index.html")?);
+        pages.extend(entity::pages(&context, site, &summaries)?);
+        pages.extend(source::pages(&context, site, &summaries)?);
+        pages.push(listing::annotations(&context, site, &summaries)?);
+        pages.push(listing::timeline(&context, site, &summaries)?);
         Ok(pages)
     }
+}
 
-    fn page(&self, template: &str, context: &Context, path: &str) -> Result<Page, Failure> {
-        let html = self.tera.render(template, context).map_err(|e| {
+/// What every page shares, and how a page is rendered.
+struct Base<'a> {
+    site: SiteView<'a>,
+    catalog: &'a Catalog<'a>,
+    renderer: &'a Renderer,
+}
+
+impl<'a> Base<'a> {
+    fn here<'p>(&self, page: Page<'p>) -> Here<'p> {
+        Here::new(page, self.catalog.config)
+    }
+
+    /// Renders `template` for `page`, with `value` under `name`.
+    fn page(
+        &self,
+        page: Page,
+        template: &str,
+        name: &'static str,
+        value: &impl Serialize,
+    ) -> Result<Rendered, Failure> {
+        self.render(&self.here(page), template, name, value)
+    }
+
+    fn render(
+        &self,
+        here: &Here,
+        template: &str,
+        name: &'static str,
+        value: &impl Serialize,
+    ) -> Result<Rendered, Failure> {
+        let mut context = Context::new();
+        context.insert("site", &self.site);
+        context.insert("root", &here.root);
+        if here.page != Page::NotFound {
+            context.insert("canonical_url", &here.canonical);
+        }
+        context.insert(name, value);
+        let html = self.renderer.tera.render(template, &context).map_err(|e| {
             templates::template_error(&PathBuf::from("templates").join(template), &e)
         })?;
-        Ok(Page {
-            path: PathBuf::from(path),
+        Ok(Rendered {
+            path: here.page.file(),
             html,
         })
     }

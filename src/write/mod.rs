@@ -1,9 +1,11 @@
-//! Stage 5, write: put the rendered site on disk, all or nothing.
+//! Stage 6, write: put the rendered site and the lock file on disk, all or nothing.
 //!
 //! The site is written to a fresh folder beside the output and swapped into place
 //! only when complete, so a failed build leaves the previous site untouched. The
-//! output folder is refused when it would overwrite the archive's own sources, and
-//! a non-empty folder lectern did not create is never replaced without `force`.
+//! lock file is replaced the same way (a temporary file renamed over it), just
+//! before the swap: a published page never carries an id the lock does not record.
+//! The output folder is refused when it would overwrite the archive's own sources,
+//! and a non-empty folder lectern did not create is never replaced without `force`.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -11,7 +13,7 @@ use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
 use crate::diagnostics::{Diagnostic, Failure};
-use crate::render::Page;
+use crate::render::Rendered;
 
 /// Marks a folder as lectern's output, so a later build may replace it.
 pub const MARKER: &str = ".lectern-output";
@@ -71,8 +73,31 @@ pub fn check_output(root: &Path, out: &Path, force: bool) -> Result<(), Failure>
     Ok(())
 }
 
-/// Writes `pages`, `assets` and the archive's `static/` into `out`, atomically.
-pub fn write(root: &Path, out: &Path, pages: &[Page], assets: &[Asset]) -> Result<(), Failure> {
+/// Every file of the site that is not a page: the built-in static files, the
+/// archive's `static/` (which may replace them), and `generated` files.
+pub fn assets(root: &Path, generated: Vec<Asset>) -> Result<Vec<Asset>, Failure> {
+    let mut assets: Vec<Asset> = BUILT_IN_STATIC
+        .iter()
+        .map(|(name, text)| Asset {
+            path: name.into(),
+            bytes: text.as_bytes().to_vec(),
+        })
+        .collect();
+    let own = read_static(&root.join("static"))?;
+    assets.retain(|a| !own.iter().any(|o| o.path == a.path));
+    assets.extend(own);
+    assets.extend(generated);
+    Ok(assets)
+}
+
+/// Writes the lock (path and text, when it changed), then `pages` and `assets`
+/// into `out`, each atomically.
+pub fn write(
+    out: &Path,
+    pages: &[Rendered],
+    assets: &[Asset],
+    lock: Option<(PathBuf, String)>,
+) -> Result<(), Failure> {
     let out = absolute(out);
     let parent = out.parent().unwrap_or(Path::new("/")).to_path_buf();
     let name = out
@@ -87,7 +112,13 @@ pub fn write(root: &Path, out: &Path, pages: &[Page], assets: &[Asset]) -> Resul
             fs::remove_dir_all(leftover).map_err(|e| Failure::io(leftover, "remove", e))?;
         }
     }
-    if let Err(failure) = fill(root, &staging, pages, assets) {
+    if let Err(failure) = fill(&staging, pages, assets) {
+        let _ = fs::remove_dir_all(&staging);
+        return Err(failure);
+    }
+    if let Some((path, text)) = lock
+        && let Err(failure) = replace_file(&path, text.as_bytes())
+    {
         let _ = fs::remove_dir_all(&staging);
         return Err(failure);
     }
@@ -105,12 +136,28 @@ pub fn write(root: &Path, out: &Path, pages: &[Page], assets: &[Asset]) -> Resul
     Ok(())
 }
 
-fn fill(root: &Path, dir: &Path, pages: &[Page], assets: &[Asset]) -> Result<(), Failure> {
-    fs::create_dir_all(dir).map_err(|e| Failure::io(dir, "create", e))?;
-    for (name, text) in BUILT_IN_STATIC {
-        put(dir, Path::new(name), text.as_bytes())?;
+/// Replaces `path` with `bytes` through a temporary file beside it, so a crash
+/// leaves either the old file or the new one, never half of one.
+fn replace_file(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temporary = path.with_file_name(format!(".{name}.lectern-new"));
+    let written = fs::File::create(&temporary).and_then(|mut file| {
+        use std::io::Write;
+        file.write_all(bytes)?;
+        file.sync_all()
+    });
+    if let Err(e) = written {
+        let _ = fs::remove_file(&temporary);
+        return Err(Failure::io(&temporary, "write", e));
     }
-    copy_static(&root.join("static"), dir)?;
+    fs::rename(&temporary, path).map_err(|e| Failure::io(path, "replace", e))
+}
+
+fn fill(dir: &Path, pages: &[Rendered], assets: &[Asset]) -> Result<(), Failure> {
+    fs::create_dir_all(dir).map_err(|e| Failure::io(dir, "create", e))?;
     for asset in assets {
         put(dir, &asset.path, &asset.bytes)?;
     }
@@ -148,9 +195,11 @@ fn put(dir: &Path, path: &Path, bytes: &[u8]) -> Result<(), Failure> {
     fs::write(&target, bytes).map_err(|e| Failure::io(&target, "write", e))
 }
 
-fn copy_static(from: &Path, to: &Path) -> Result<(), Failure> {
+/// The archive's own static files, read into memory.
+fn read_static(from: &Path) -> Result<Vec<Asset>, Failure> {
+    let mut assets = Vec::new();
     if !from.is_dir() {
-        return Ok(());
+        return Ok(assets);
     }
     for entry in WalkDir::new(from).sort_by_file_name() {
         let entry = entry.map_err(|e| {
@@ -163,13 +212,13 @@ fn copy_static(from: &Path, to: &Path) -> Result<(), Failure> {
             continue;
         }
         let relative = entry.path().strip_prefix(from).unwrap_or(entry.path());
-        let target = to.join(relative);
-        if let Some(parent) = target.parent() {
-            fs::create_dir_all(parent).map_err(|e| Failure::io(parent, "create", e))?;
-        }
-        fs::copy(entry.path(), &target).map_err(|e| Failure::io(entry.path(), "copy", e))?;
+        let bytes = fs::read(entry.path()).map_err(|e| Failure::io(entry.path(), "read", e))?;
+        assets.push(Asset {
+            path: relative.to_path_buf(),
+            bytes,
+        });
     }
-    Ok(())
+    Ok(assets)
 }
 
 fn absolute(path: &Path) -> PathBuf {

@@ -1,50 +1,107 @@
-//! Citable blocks: opening and closing them, callouts, headings, and filling in
-//! their tags once ids are known.
+//! Citable blocks: opening and closing them, their plain text, callouts and
+//! heading attributes.
+//!
+//! A paragraph, heading, list item or table is citable, except inside a pull quote
+//! or a list item (`quiet`), whose paragraphs belong to the enclosing block.
 
 use std::ops::Range;
 
-use pulldown_cmark::{CowStr, HeadingLevel};
+use pulldown_cmark::{CowStr, Event, HeadingLevel};
 
-use super::*;
-use crate::diagnostics::{Diagnostic, suggest};
+use super::{At, Mark, Walker};
+use crate::date::FuzzyDate;
+use crate::diagnostics::suggest;
 
-impl<'a> Walker<'a, '_> {
-    pub(super) fn emit_html(&mut self, html: String) {
-        self.flush();
-        self.pieces.push(Piece::Html(html));
-    }
+/// What kind of element a citable block is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BlockKind {
+    Paragraph,
+    Heading,
+    Item,
+    Table,
+}
 
-    /// Renders pending events to HTML so a placeholder can follow them.
-    pub(super) fn flush(&mut self) {
-        if !self.out.is_empty() {
-            let mut html = String::new();
-            pulldown_cmark::html::push_html(&mut html, self.out.drain(..));
-            self.pieces.push(Piece::Html(html));
-        }
-    }
+/// A citable block before its id is known.
+#[derive(Debug, Clone)]
+pub struct RawBlock {
+    pub kind: BlockKind,
+    /// Plain text, markup stripped.
+    pub text: String,
+    /// An id the author wrote: `{#id}` at the end of a paragraph, or a heading's `{#id}`.
+    pub explicit: Option<String>,
+    /// Byte offset of the block in the file.
+    pub offset: usize,
+    /// Heading level, classes and date, for headings.
+    pub heading: Option<HeadingInfo>,
+}
 
-    pub(super) fn pieces_push_open(&mut self, block: usize) {
-        self.flush();
-        self.pieces.push(Piece::Open(block));
-    }
+#[derive(Debug, Clone)]
+pub struct HeadingInfo {
+    pub level: u8,
+    pub classes: Vec<String>,
+    pub date: Option<FuzzyDate>,
+}
 
-    pub(super) fn new_block(
-        &mut self,
-        kind: BlockKind,
-        offset: usize,
-        explicit: Option<String>,
-        heading: Option<HeadingInfo>,
-    ) -> usize {
-        self.blocks.push(RawBlock {
+/// The blocks of a text and what is open while walking it.
+#[derive(Default)]
+pub(super) struct Blocks {
+    pub(super) list: Vec<RawBlock>,
+    /// Indices of blocks whose text is being collected, innermost last.
+    pub(super) open: Vec<usize>,
+    /// Open block quotes (callout or plain), list items and tables.
+    pub(super) containers: Vec<Container>,
+    /// Depth of containers inside which paragraphs are not citable.
+    pub(super) quiet: usize,
+    /// Body offset up to which text belongs to a callout marker and is dropped.
+    pub(super) skip_until: usize,
+}
+
+pub(super) enum Container {
+    Quote { close: &'static str, quiet: bool },
+    Item { block: usize },
+    Table { block: usize },
+}
+
+impl Blocks {
+    pub(super) fn push(&mut self, kind: BlockKind, at: &At, offset: usize) -> usize {
+        self.list.push(RawBlock {
             kind,
             text: String::new(),
-            explicit,
-            offset: offset + self.base,
-            heading,
+            explicit: None,
+            offset: offset + at.base,
+            heading: None,
         });
-        self.blocks.len() - 1
+        self.list.len() - 1
     }
+}
 
+/// Callouts, `> [!kind]`: what each opens and closes with, and whether the
+/// paragraphs inside are citable blocks of their own.
+const CALLOUTS: &[(&str, &str, &str, bool)] = &[
+    (
+        "pullquote",
+        "<aside class=\"pullquote\">\n",
+        "</aside>\n",
+        true,
+    ),
+    (
+        "figure",
+        "<figure class=\"figure\"><figcaption>\n",
+        "</figcaption></figure>\n",
+        false,
+    ),
+    ("bio", "<aside class=\"bio\">\n", "</aside>\n", false),
+    (
+        "disclaimer",
+        "<aside class=\"disclaimer\">\n",
+        "</aside>\n",
+        false,
+    ),
+    ("note", "<aside class=\"note\">\n", "</aside>\n", false),
+];
+
+impl<'a> Walker<'a, '_> {
     pub(super) fn open_block(
         &mut self,
         kind: BlockKind,
@@ -52,94 +109,95 @@ impl<'a> Walker<'a, '_> {
         explicit: Option<String>,
         heading: Option<HeadingInfo>,
     ) -> usize {
-        let block = self.new_block(kind, offset, explicit, heading);
-        self.pieces_push_open(block);
-        self.open_blocks.push(block);
+        let block = self.blocks.push(kind, &self.at, offset);
+        self.blocks.list[block].explicit = explicit;
+        self.blocks.list[block].heading = heading;
+        let open = self.marks.event(Mark::BlockOpen(block));
+        self.out.push(open);
+        self.blocks.open.push(block);
         block
     }
 
     pub(super) fn close_block(&mut self) {
-        if let Some(block) = self.open_blocks.last().copied() {
-            self.end_text(block);
+        if let Some(block) = self.blocks.open.last().copied() {
+            self.end_block(block);
         }
     }
 
-    /// Ends block `block`: its closing placeholder follows what has been emitted.
-    pub(super) fn end_text(&mut self, block: usize) {
+    /// Ends block `block`: CriticMarkup left open is closed, and its tag ends.
+    pub(super) fn end_block(&mut self, block: usize) {
         self.close_critic();
-        self.flush();
-        self.pieces.push(Piece::Close(block));
-        if self.open_blocks.last() == Some(&block) {
-            self.open_blocks.pop();
+        let close = self.marks.line(Mark::BlockClose(block));
+        self.out.push(close);
+        if self.blocks.open.last() == Some(&block) {
+            self.blocks.open.pop();
         }
-        let text = &mut self.blocks[block].text;
+        let text = &mut self.blocks.list[block].text;
         text.truncate(text.trim_end().len());
     }
 
     /// A paragraph may end with `{#id}`: its explicit id, not part of its text.
-    /// A paragraph may end with `{#id}`: its explicit id, not part of its text.
     /// Taken from the pending run of text before the run is emitted.
     pub(super) fn take_trailing_id(&mut self) {
-        let (Some(&block), Some(run)) = (self.open_blocks.last(), self.run.as_mut()) else {
+        let (Some(&block), Some(run)) = (self.blocks.open.last(), self.run.as_mut()) else {
             return;
         };
         if let Some((kept, id)) = trailing_id(&run.text) {
             let (kept, id) = (kept.len(), id.to_string());
             run.text.truncate(kept);
-            self.blocks[block].explicit = Some(id);
-        }
-    }
-
-    pub(super) fn close_paragraph(&mut self) {
-        if let Some(&block) = self.open_blocks.last() {
-            self.end_text(block);
+            self.blocks.list[block].explicit = Some(id);
         }
     }
 
     pub(super) fn open_quote(&mut self, range: Range<usize>) {
-        let text = &self.body[range.clone()];
+        let text = &self.at.body[range.clone()];
         let marker = text.trim_start_matches('>').trim_start();
         let kind = marker
             .strip_prefix("[!")
             .and_then(|m| m.split_once(']'))
             .map(|(k, _)| k);
         let Some(kind) = kind else {
-            self.emit_html("<blockquote>\n".into());
-            self.containers.push(Container::Quote {
-                close: "</blockquote>\n",
-                quiet: false,
-            });
+            self.open_container("<blockquote>\n", "</blockquote>\n", false);
             return;
         };
         let marker_end = range.start + (text.len() - marker.len()) + kind.len() + 3;
-        self.skip_until = marker_end + self.base;
+        self.blocks.skip_until = marker_end + self.at.base;
         let kind = kind.to_ascii_lowercase();
-        let (open, close, quiet) = match kind.as_str() {
-            "pullquote" => ("<aside class=\"pullquote\">\n", "</aside>\n", true),
-            "figure" => (
-                "<figure class=\"figure\"><figcaption>\n",
-                "</figcaption></figure>\n",
-                false,
-            ),
-            "bio" => ("<aside class=\"bio\">\n", "</aside>\n", false),
-            "disclaimer" => ("<aside class=\"disclaimer\">\n", "</aside>\n", false),
-            "note" => ("<aside class=\"note\">\n", "</aside>\n", false),
-            _ => {
-                let mut d = Diagnostic::error(self.path, format!("unknown callout `[!{kind}]`"))
-                    .at(self.source, range.start + self.base..marker_end + self.base);
-                d = match suggest(&kind, CALLOUTS.iter().copied()) {
+        let Some(&(_, open, close, quiet)) = CALLOUTS.iter().find(|c| c.0 == kind) else {
+            let names: Vec<&str> = CALLOUTS.iter().map(|c| c.0).collect();
+            let d = self.at.error(
+                format!("unknown callout `[!{kind}]`"),
+                range.start..marker_end,
+            );
+            self.diagnostics
+                .push(match suggest(&kind, names.iter().copied()) {
                     Some(s) => d.help(format!("did you mean `[!{s}]`?")),
-                    None => d.help(format!("callouts are {}", CALLOUTS.join(", "))),
-                };
-                self.diagnostics.push(d);
-                ("<blockquote>\n", "</blockquote>\n", false)
-            }
+                    None => d.help(format!("callouts are {}", names.join(", "))),
+                });
+            self.open_container("<blockquote>\n", "</blockquote>\n", false);
+            return;
         };
+        self.open_container(open, close, quiet);
+    }
+
+    fn open_container(&mut self, open: &'static str, close: &'static str, quiet: bool) {
         if quiet {
-            self.quiet += 1;
+            self.blocks.quiet += 1;
         }
-        self.emit_html(open.into());
-        self.containers.push(Container::Quote { close, quiet });
+        self.out.push(Event::Html(CowStr::from(open)));
+        self.blocks
+            .containers
+            .push(Container::Quote { close, quiet });
+    }
+
+    pub(super) fn close_quote(&mut self) {
+        // pulldown-cmark balances start and end events, so this is the quote's container.
+        if let Some(Container::Quote { close, quiet }) = self.blocks.containers.pop() {
+            if quiet {
+                self.blocks.quiet -= 1;
+            }
+            self.out.push(Event::Html(CowStr::from(close)));
+        }
     }
 
     pub(super) fn heading_info(
@@ -150,24 +208,21 @@ impl<'a> Walker<'a, '_> {
         offset: usize,
     ) -> HeadingInfo {
         let mut date = None;
+        let line_end = self.at.body[offset..]
+            .find('\n')
+            .map_or(self.at.body.len(), |i| offset + i);
         for (key, value) in attrs {
-            let at = offset + self.base;
-            let line_end = self.body[offset..]
-                .find('\n')
-                .map_or(self.body.len(), |i| offset + i)
-                + self.base;
             match (key.as_ref(), value) {
                 ("date", Some(value)) => match FuzzyDate::parse(value) {
                     Ok(d) => date = Some(d),
                     Err(e) => self.diagnostics.push(
-                        Diagnostic::error(self.path, format!("invalid date: {e}"))
-                            .at(self.source, at..line_end)
+                        self.at.error(format!("invalid date: {e}"), offset..line_end)
                             .help("write dates as YYYY, YYYY-MM, YYYY-MM-DD or start/end, e.g. date=2001-09-12/2001-11"),
                     ),
                 },
                 (key, _) => self.diagnostics.push(
-                    Diagnostic::error(self.path, format!("unknown heading attribute `{key}`"))
-                        .at(self.source, at..line_end)
+                    self.at
+                        .error(format!("unknown heading attribute `{key}`"), offset..line_end)
                         .help("headings take `{#id .class date=…}`"),
                 ),
             }
@@ -191,80 +246,4 @@ fn trailing_id(text: &str) -> Option<(&str, &str)> {
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
     valid.then(|| (trimmed[..open].trim_end(), id))
-}
-
-impl Walked {
-    /// Fills every block's placeholders given its id and paragraph number, and
-    /// returns the body HTML.
-    ///
-    /// A dated heading opens a timeline entry, a `<section>` that runs to the next
-    /// heading of the same or a higher level.
-    pub fn finish(&self, ids: &[String], numbers: &[Option<usize>]) -> String {
-        let mut html = String::new();
-        let mut entry_level: Option<u8> = None;
-        for piece in &self.pieces {
-            match *piece {
-                Piece::Html(ref h) => html.push_str(h),
-                Piece::Open(i) => {
-                    let block = &self.blocks[i];
-                    if let Some(info) = &block.heading {
-                        if entry_level.is_some_and(|level| info.level <= level) {
-                            html.push_str("</section>\n");
-                            entry_level = None;
-                        }
-                        if let Some(date) = &info.date {
-                            html.push_str(&format!(
-                                "<section class=\"entry\" aria-labelledby=\"{}\" data-date=\"{date}\">\n",
-                                ids[i]
-                            ));
-                            entry_level = Some(info.level);
-                        }
-                    }
-                    open_tag(&mut html, block, &ids[i], numbers[i]);
-                }
-                Piece::Close(i) => close_tag(&mut html, &self.blocks[i], &ids[i], numbers[i]),
-            }
-        }
-        if entry_level.is_some() {
-            html.push_str("</section>\n");
-        }
-        html
-    }
-}
-
-fn open_tag(html: &mut String, block: &RawBlock, id: &str, number: Option<usize>) {
-    let n = number
-        .map(|n| format!(" data-n=\"{n}\""))
-        .unwrap_or_default();
-    match block.kind {
-        BlockKind::Paragraph => html.push_str(&format!("<p id=\"{id}\"{n}>")),
-        BlockKind::Item => html.push_str(&format!("<li id=\"{id}\"{n}>")),
-        BlockKind::Table => html.push_str(&format!("<div class=\"table\" id=\"{id}\"{n}>\n")),
-        BlockKind::Heading => {
-            let info = block.heading.as_ref().expect("headings carry heading info");
-            let class = if info.classes.is_empty() {
-                String::new()
-            } else {
-                format!(" class=\"{}\"", escape(&info.classes.join(" ")))
-            };
-            html.push_str(&format!("<h{} id=\"{id}\"{class}>", info.level));
-        }
-    }
-}
-
-fn close_tag(html: &mut String, block: &RawBlock, id: &str, number: Option<usize>) {
-    let label = match number {
-        Some(n) => format!("Link to paragraph {n}"),
-        None => "Link to this section".to_string(),
-    };
-    let pilcrow = format!("<a class=\"pilcrow\" href=\"#{id}\" aria-label=\"{label}\"></a>");
-    match block.kind {
-        BlockKind::Paragraph => html.push_str(&format!("{pilcrow}</p>\n")),
-        BlockKind::Item => html.push_str(&format!("{pilcrow}</li>\n")),
-        BlockKind::Table => html.push_str(&format!("{pilcrow}</div>\n")),
-        BlockKind::Heading => {
-            let level = block.heading.as_ref().map_or(2, |h| h.level);
-            html.push_str(&format!("{pilcrow}</h{level}>\n"));
-        }
-    }
 }

@@ -4,57 +4,64 @@
 //! links) as long as it opens and closes within one paragraph. The note's text is not
 //! part of the block's own text: ids and snippets see only the author's words.
 
-use pulldown_cmark::{CowStr, Event};
-
-use super::*;
-use crate::diagnostics::Diagnostic;
+use super::{Mark, Place, Walker};
+use crate::parse::body::Body;
 
 /// CriticMarkup state: an open `{==highlight==}` and an open `{>>note<<}`.
 #[derive(Default)]
 pub(super) struct Critic {
     /// Text of the open highlight, or of the one just closed (which the next note annotates).
-    pub(super) highlight: Option<String>,
-    pub(super) highlight_open: bool,
+    highlight: Option<String>,
+    highlight_open: bool,
     /// Index in the sink where the open note's content starts.
-    pub(super) note_start: Option<usize>,
+    note_start: Option<usize>,
     /// Whether the open note began inside a footnote definition: its content is
     /// only captured if it also ends there (and the other way round).
-    pub(super) note_in_definition: bool,
+    note_in_definition: bool,
+}
+
+impl Critic {
+    pub(super) fn in_note(&self) -> bool {
+        self.note_start.is_some()
+    }
+
+    /// Author's text passing by: part of the open highlight, if any.
+    pub(super) fn collect(&mut self, text: &str) {
+        if self.highlight_open
+            && let Some(h) = &mut self.highlight
+        {
+            h.push_str(text);
+        }
+    }
 }
 
 /// An editorial note, with the span it comments on.
 #[derive(Debug, Clone)]
 pub struct RawAnnotation {
-    pub id: String,
     pub span: Option<String>,
-    pub html: String,
+    pub body: Body,
     pub place: Option<Place>,
 }
 
 impl<'a> Walker<'a, '_> {
+    /// `at` is the marker's offset in the body.
     pub(super) fn critic_marker(&mut self, marker: &str, at: usize) {
         let problem = match marker {
             "{==" if !self.critic.highlight_open => {
                 self.critic.highlight_open = true;
                 self.critic.highlight = Some(String::new());
-                self.sink()
-                    .push(Event::Html(CowStr::from("<mark class=\"ed-span\">")));
+                self.push_mark(Mark::HighlightOpen);
                 None
             }
             "==}" if self.critic.highlight_open => {
                 self.critic.highlight_open = false;
-                self.sink().push(Event::Html(CowStr::from("</mark>")));
+                self.push_mark(Mark::HighlightClose);
                 None
             }
             "{>>" if self.critic.note_start.is_none() => {
-                let id = format!("ed-{}", self.annotations.len() + 1);
-                let open = format!(
-                    "<span class=\"editorial ed-note\" id=\"{id}\" role=\"note\"><span class=\"ed-label\">Editor’s note: </span>"
-                );
-                self.sink().push(Event::Html(CowStr::from(open)));
-                let start = self.sink().len();
-                self.critic.note_start = Some(start);
-                self.critic.note_in_definition = self.in_definition.is_some();
+                self.push_mark(Mark::NoteOpen(self.found.annotations.len()));
+                self.critic.note_start = Some(self.sink().len());
+                self.critic.note_in_definition = self.notes.is_open();
                 None
             }
             "<<}" if self.critic.note_start.is_some() => {
@@ -68,38 +75,35 @@ impl<'a> Walker<'a, '_> {
         };
         if let Some(problem) = problem {
             self.diagnostics.push(
-                Diagnostic::error(self.path, format!("unbalanced CriticMarkup: {problem}"))
-                    .at(self.source, at..at + 3)
+                self.at
+                    .error(format!("unbalanced CriticMarkup: {problem}"), at..at + 3)
                     .help("annotate as `{==the words==}{>>the note<<}` or `{>>a note<<}`"),
             );
         }
     }
 
-    pub(super) fn close_note(&mut self) {
+    fn close_note(&mut self) {
         let Some(start) = self.critic.note_start.take() else {
             return;
         };
         // Markup that spans a footnote boundary leaves nothing sensible to capture;
         // the unclosed-note error has already been reported for it.
-        let same_sink = self.critic.note_in_definition == self.in_definition.is_some();
-        let events: Vec<Event> = match self.sink().get(start..) {
+        let same_sink = self.critic.note_in_definition == self.notes.is_open();
+        let events = match self.sink().get(start..) {
             Some(events) if same_sink => events.to_vec(),
             _ => Vec::new(),
         };
-        let mut html = String::new();
-        pulldown_cmark::html::push_html(&mut html, events.into_iter());
-        self.sink().push(Event::Html(CowStr::from("</span>")));
+        let body = self.marks.body(events.into_iter());
+        self.push_mark(Mark::NoteClose);
         let place = self.place();
-        self.annotations.push(RawAnnotation {
-            id: format!("ed-{}", self.annotations.len() + 1),
-            span: self
-                .critic
-                .highlight
-                .take()
-                .filter(|_| !self.critic.highlight_open),
-            html,
-            place,
-        });
+        let span = self
+            .critic
+            .highlight
+            .take()
+            .filter(|_| !self.critic.highlight_open);
+        self.found
+            .annotations
+            .push(RawAnnotation { span, body, place });
     }
 
     /// A block ended: close what CriticMarkup left open, and say so.
@@ -110,10 +114,13 @@ impl<'a> Walker<'a, '_> {
         ];
         for (is_open, marker) in open {
             if is_open {
-                let at = self.blocks.last().map_or(self.base, |b| b.offset);
+                let at = self
+                    .blocks
+                    .list
+                    .last()
+                    .map_or(0, |b| b.offset - self.at.base);
                 self.diagnostics.push(
-                    Diagnostic::error(self.path, format!("unclosed CriticMarkup `{marker}` in this paragraph"))
-                        .at(self.source, at..at + 1)
+                    self.at.error(format!("unclosed CriticMarkup `{marker}` in this paragraph"), at..at + 1)
                         .help("close a highlight with `==}` and a note with `<<}` before the paragraph ends"),
                 );
             }
@@ -123,7 +130,7 @@ impl<'a> Walker<'a, '_> {
         }
         if self.critic.highlight_open {
             self.critic.highlight_open = false;
-            self.sink().push(Event::Html(CowStr::from("</mark>")));
+            self.push_mark(Mark::HighlightClose);
         }
         self.critic.highlight = None;
     }

@@ -1,90 +1,174 @@
-//! Links: explicit entity mentions, recorded mentions, and links to other documents.
+//! Links: explicit mentions, own-words citations, cross-references to other
+//! documents, and the author's own links, whose URLs must be safe to follow.
 
-use pulldown_cmark::{CowStr, Event};
+use std::ops::Range;
 
-use super::*;
-use crate::diagnostics::{Diagnostic, suggest};
+use pulldown_cmark::{CowStr, Event, LinkType, Tag};
+
+use super::{LinkRole, Mark, Place, Walker};
+use crate::diagnostics::suggest;
+
+/// An entity mentioned in a text.
+#[derive(Debug, Clone)]
+pub struct RawMention {
+    pub entity: usize,
+    pub place: Place,
+    /// Byte position and length of the mention in the block's (or note's) plain text.
+    pub position: usize,
+    pub len: usize,
+}
+
+/// A link to another document (or an anchor in this one), checked by the link stage.
+#[derive(Debug, Clone)]
+pub struct CrossLink {
+    /// The target document, or `None` for an anchor in the same document.
+    pub slug: Option<String>,
+    pub anchor: Option<String>,
+    /// Byte offset of the link in the file.
+    pub offset: usize,
+}
 
 impl<'a> Walker<'a, '_> {
-    /// `[text](@entity-id)`: a mention the author made explicit.
-    pub(super) fn explicit_mention(&mut self, id: &str, offset: usize) {
-        match self.registry.index_of(id) {
-            Some(entity) => {
-                let index = self.record_mention(entity, 0);
-                let open = self.registry.link_open(entity);
-                self.sink().push(Event::Html(CowStr::from(open)));
-                self.link_roles.push(LinkRole::Mention(index));
+    pub(super) fn open_link(
+        &mut self,
+        link_type: LinkType,
+        dest_url: CowStr<'a>,
+        title: CowStr<'a>,
+        id: CowStr<'a>,
+        range: Range<usize>,
+    ) {
+        if let Some(group) = dest_url.strip_prefix("cite:") {
+            self.citation_group(group, range.start);
+            return;
+        }
+        if let Some(id) = dest_url.strip_prefix('@') {
+            match self.lookup.sources.index_of(id) {
+                Some(source) => self.own_words_citation(source, &title),
+                None => self.explicit_mention(id, range.start),
             }
-            None => {
-                let start = self.base + offset;
-                let end = self.body[offset..]
-                    .find(')')
-                    .map_or(start + 1, |i| start + i + 1);
-                let mut d = Diagnostic::error(self.path, format!("unknown entity `@{id}`"))
-                    .at(self.source, start..end);
-                d = match suggest(id, self.registry.ids.iter().map(String::as_str)) {
+            return;
+        }
+        if let Some(link) = self.cross_link(&dest_url, range.start) {
+            self.found.links.push(link);
+            self.push_mark(Mark::CrossRef(self.found.links.len() - 1));
+            self.link_roles.push(LinkRole::Mark(None));
+            return;
+        }
+        if !crate::url::is_safe(&dest_url) {
+            self.refuse_url(&dest_url, range.start);
+            self.link_roles.push(LinkRole::Dropped);
+            return;
+        }
+        self.link_roles.push(LinkRole::Plain);
+        self.sink().push(Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }));
+    }
+
+    /// An image's URL, or none when it is not safe to load.
+    pub(super) fn checked_url(&mut self, url: CowStr<'a>, offset: usize) -> CowStr<'a> {
+        if crate::url::is_safe(&url) {
+            return url;
+        }
+        self.refuse_url(&url, offset);
+        CowStr::from("")
+    }
+
+    fn refuse_url(&mut self, url: &str, offset: usize) {
+        let end = self.at.body[offset..]
+            .find(')')
+            .map_or(offset + 1, |i| offset + i + 1);
+        self.diagnostics.push(
+            self.at
+                .error(format!("unsafe link `{url}`"), offset..end)
+                .help(crate::url::HELP),
+        );
+    }
+
+    /// `[text](@entity-id)`: a mention the author made explicit.
+    fn explicit_mention(&mut self, id: &str, offset: usize) {
+        let registry = self.lookup.entities;
+        let Some(entity) = registry.index_of(id) else {
+            let end = self.at.body[offset..]
+                .find(')')
+                .map_or(offset + 1, |i| offset + i + 1);
+            let d = self
+                .at
+                .error(format!("unknown entity `@{id}`"), offset..end);
+            self.diagnostics
+                .push(match suggest(id, registry.ids.iter().map(String::as_str)) {
                     Some(s) => d.help(format!("did you mean `@{s}`?")),
                     None => {
                         d.help("entity ids are the file names in content/entities/, without `.md`")
                     }
-                };
-                self.diagnostics.push(d);
-                self.link_roles.push(LinkRole::Dropped);
-            }
-        }
+                });
+            self.link_roles.push(LinkRole::Dropped);
+            return;
+        };
+        let index = self.record_mention(entity, 0);
+        self.push_mark(Mark::Mention(entity));
+        self.link_roles.push(LinkRole::Mark(index));
     }
 
-    /// Records a mention at the current position; returns its index.
+    /// A spelling several entities claim: never linked, reported with the candidates.
+    pub(super) fn ambiguous(&mut self, shown: &str, candidates: &[usize], offset: usize) {
+        let ids: Vec<&str> = candidates
+            .iter()
+            .map(|&i| self.lookup.entities.ids[i].as_str())
+            .collect();
+        let mut d = self.at.error(
+            format!("ambiguous mention `{shown}`: {}", ids.join(", ")),
+            offset..offset + shown.len(),
+        );
+        d.severity = crate::diagnostics::Severity::Warning;
+        self.diagnostics.push(d.help(format!(
+            "write `[{shown}](@{})` with the entity meant",
+            ids[0]
+        )));
+    }
+
+    /// Records a mention at the current position; returns its index. Mentions in
+    /// the editor's notes are linked but not recorded: they are not the author's.
     pub(super) fn record_mention(&mut self, entity: usize, len: usize) -> Option<usize> {
-        if self.critic.note_start.is_some() {
+        if self.critic.in_note() {
             return None;
         }
-        let place = match (&self.in_definition, self.open_blocks.last()) {
-            (Some((label, _, _)), _) => Place::Footnote(label.clone()),
-            (None, Some(&block)) => Place::Block(block),
-            (None, None) => return None,
-        };
+        let place = self.place()?;
         let position = self.current_text_len();
-        self.mentions.push(RawMention {
+        self.found.mentions.push(RawMention {
             entity,
             place,
             position,
             len,
         });
-        Some(self.mentions.len() - 1)
+        Some(self.found.mentions.len() - 1)
     }
 
-    /// `other.md#anchor` → `../other/#anchor`, recorded for checking.
-    pub(super) fn rewrite_link(&mut self, url: CowStr<'a>, offset: usize) -> CowStr<'a> {
+    /// `other.md#anchor` or `#anchor`: a link the link stage checks and render writes.
+    fn cross_link(&self, url: &str, offset: usize) -> Option<CrossLink> {
+        let offset = offset + self.at.base;
         if let Some(anchor) = url.strip_prefix('#') {
-            let anchor = Some(anchor.to_string());
-            self.links.push(CrossLink {
+            return Some(CrossLink {
                 slug: None,
-                anchor,
-                offset: offset + self.base,
+                anchor: Some(anchor.to_string()),
+                offset,
             });
-            return url;
         }
         if url.contains("://") || url.starts_with("mailto:") || url.starts_with('/') {
-            return url;
+            return None;
         }
         let (path, anchor) = match url.split_once('#') {
             Some((p, a)) => (p, Some(a.to_string())),
-            None => (url.as_ref(), None),
+            None => (url, None),
         };
-        let Some(stem) = path.strip_suffix(".md") else {
-            return url;
-        };
-        let slug = stem.rsplit('/').next().unwrap_or(stem).to_string();
-        let rewritten = match &anchor {
-            Some(a) => format!("../{slug}/#{a}"),
-            None => format!("../{slug}/"),
-        };
-        self.links.push(CrossLink {
-            slug: Some(slug),
+        let stem = path.strip_suffix(".md")?;
+        Some(CrossLink {
+            slug: Some(stem.rsplit('/').next().unwrap_or(stem).to_string()),
             anchor,
-            offset: offset + self.base,
-        });
-        CowStr::from(rewritten)
+            offset,
+        })
     }
 }

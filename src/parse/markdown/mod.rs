@@ -1,15 +1,19 @@
-//! Markdown body → HTML, citable blocks, headings, footnotes and links.
+//! The Markdown walk: one pass over pulldown-cmark's `(Event, Range)` stream that
+//! finds what a text holds and records it with its source position.
 //!
-//! pulldown-cmark's events pass through one walk that
-//! 1. turns `> [!kind]` block quotes into callouts (pull quotes, figures, bios…);
-//! 2. opens a citable block at each paragraph, heading, list item and table, leaving
-//!    a placeholder for its tags because its id is known only once every block's
-//!    text is (ids come from the whole document, see `crate::ids`);
-//! 3. numbers footnote references in order of first use and moves definitions out
-//!    of the flow, to be rendered at the end with links both ways;
-//! 4. highlights fenced code and rewrites links to other documents' `.md` files.
+//! The walker coordinates; each concern keeps its own state in its own module:
+//! 1. `blocks`: citable blocks (paragraphs, headings, list items, tables), their
+//!    plain text for ids and snippets, and `> [!kind]` callouts;
+//! 2. `footnotes`: references numbered in order of first use, definitions moved out
+//!    of the flow;
+//! 3. `critic`: CriticMarkup editor's notes and highlights;
+//! 4. `cite`: Pandoc citation groups and own-words citations;
+//! 5. `links`: explicit mentions `[text](@id)` and cross-references to other
+//!    documents' `.md` files; automatic mentions are found in runs of text here.
 //!
-//! Offsets are kept relative to the whole file so diagnostics point at real lines.
+//! Where lectern's own markup belongs, the walk leaves a [`Mark`] (see
+//! `parse::body`); nothing here writes a URL. Offsets are kept relative to the
+//! whole file so diagnostics point at real lines.
 
 mod blocks;
 mod cite;
@@ -18,77 +22,46 @@ mod footnotes;
 mod links;
 #[cfg(test)]
 mod tests;
+mod text;
 
-use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
 
+use super::body::{Body, Mark, Marks};
 use super::citations::{self, Bibliography};
 use super::highlight;
 use super::mentions::{Registry, Target};
-use crate::date::FuzzyDate;
 use crate::diagnostics::Diagnostic;
+pub use blocks::{BlockKind, RawBlock};
+use blocks::{Blocks, Container};
 pub use cite::RawCitation;
 pub use critic::RawAnnotation;
 use critic::{Critic, next_marker};
+use footnotes::Footnotes;
+pub use footnotes::RawFootnote;
+pub use links::{CrossLink, RawMention};
+use text::TextRun;
 
-/// What kind of element a citable block is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum BlockKind {
-    Paragraph,
-    Heading,
-    Item,
-    Table,
+/// What the walk resolves names against: entities and sources.
+pub struct Lookup<'a> {
+    pub entities: &'a Registry,
+    pub sources: &'a Bibliography,
 }
 
-/// A citable block before its id is known.
+/// Where a mention, citation or note stands, before block ids are known.
 #[derive(Debug, Clone)]
-pub struct RawBlock {
-    pub kind: BlockKind,
-    /// Plain text, markup stripped.
-    pub text: String,
-    /// An id the author wrote: `{#id}` at the end of a paragraph, or a heading's `{#id}`.
-    pub explicit: Option<String>,
-    /// Byte offset of the block in the file.
-    pub offset: usize,
-    /// Heading level, classes and date, for headings.
-    pub heading: Option<HeadingInfo>,
+pub enum Place {
+    Block(usize),
+    Footnote(String),
 }
 
-#[derive(Debug, Clone)]
-pub struct HeadingInfo {
-    pub level: u8,
-    pub classes: Vec<String>,
-    pub date: Option<FuzzyDate>,
-}
-
-/// A footnote definition, rendered, with the ids of the references that point to it.
-#[derive(Debug, Clone)]
-pub struct RawFootnote {
-    pub label: String,
-    /// Plain text, for snippets of what the note mentions.
-    pub text: String,
-    /// 1-based, in order of first reference; unreferenced notes come last.
-    pub number: usize,
-    pub html: String,
-    pub references: Vec<String>,
-}
-
-/// A link to another document, to be checked once every document is known.
-#[derive(Debug, Clone)]
-pub struct CrossLink {
-    /// The target document, or `None` for an anchor in the same document.
-    pub slug: Option<String>,
-    pub anchor: Option<String>,
-    pub offset: usize,
-}
-
-/// The walk's result: HTML with a placeholder per block tag, to be filled by [`Walked::finish`].
+/// The walk's result: the body with marks, and everything found in it.
+#[derive(Clone)]
 pub struct Walked {
+    pub body: Body,
     pub blocks: Vec<RawBlock>,
     pub footnotes: Vec<RawFootnote>,
     pub links: Vec<CrossLink>,
@@ -96,17 +69,7 @@ pub struct Walked {
     pub citations: Vec<RawCitation>,
     pub annotations: Vec<RawAnnotation>,
     pub diagnostics: Vec<Diagnostic>,
-    /// HTML pieces; `Piece::Open(i)`/`Piece::Close(i)` stand for block `i`'s tags.
-    pieces: Vec<Piece>,
 }
-
-enum Piece {
-    Html(String),
-    Open(usize),
-    Close(usize),
-}
-
-const CALLOUTS: &[&str] = &["pullquote", "figure", "bio", "disclaimer", "note"];
 
 fn options() -> Options {
     Options::ENABLE_FOOTNOTES
@@ -116,12 +79,6 @@ fn options() -> Options {
 }
 
 /// Walks the Markdown `body`, which starts at byte `body_start` of `source`.
-/// What the walk resolves names against: entities and sources.
-pub struct Lookup<'a> {
-    pub entities: &'a Registry,
-    pub sources: &'a Bibliography,
-}
-
 pub fn walk(path: &Path, source: &Arc<str>, body_start: usize, lookup: &Lookup) -> Walked {
     let body = &source[body_start..];
     // `[@key, p. 1]` has no link definition: claim it as a citation.
@@ -137,39 +94,22 @@ pub fn walk(path: &Path, source: &Arc<str>, body_start: usize, lookup: &Lookup) 
         Parser::new_with_broken_link_callback(body, options(), Some(&mut cite))
             .into_offset_iter()
             .collect();
-    let registry = lookup.entities;
     let mut walker = Walker {
-        path,
-        source,
-        base: body_start,
-        body,
+        at: At {
+            path,
+            source,
+            base: body_start,
+            body,
+        },
+        lookup,
+        marks: Marks::default(),
         out: Vec::new(),
-        pieces: Vec::new(),
-        blocks: Vec::new(),
-        open_blocks: Vec::new(),
-        containers: Vec::new(),
-        quiet: 0,
-        footnote_refs: BTreeMap::new(),
-        footnote_order: Vec::new(),
-        defined: events
-            .iter()
-            .filter_map(|(e, _)| match e {
-                Event::Start(Tag::FootnoteDefinition(label)) => Some(label.to_string()),
-                _ => None,
-            })
-            .collect(),
-        definitions: BTreeMap::new(),
-        in_definition: None,
-        skip_until: 0,
         run: None,
-        registry,
-        sources: lookup.sources,
-        citations: Vec::new(),
+        blocks: Blocks::default(),
+        notes: Footnotes::new(&events),
         critic: Critic::default(),
-        annotations: Vec::new(),
         link_roles: Vec::new(),
-        mentions: Vec::new(),
-        links: Vec::new(),
+        found: Found::default(),
         diagnostics: Vec::new(),
     };
     let mut events = events.into_iter();
@@ -187,7 +127,9 @@ pub fn walk(path: &Path, source: &Arc<str>, body_start: usize, lookup: &Lookup) 
                     _ => {}
                 }
             }
-            walker.emit_html(highlight::code_block(&code, lang.as_deref()));
+            walker.flush_text();
+            let html = highlight::code_block(&code, lang.as_deref());
+            walker.sink().push(Event::Html(CowStr::from(html)));
             continue;
         }
         walker.event(event, range);
@@ -195,136 +137,87 @@ pub fn walk(path: &Path, source: &Arc<str>, body_start: usize, lookup: &Lookup) 
     walker.finish()
 }
 
-struct Walker<'a, 'p> {
+/// Where the text being walked is, for diagnostics.
+struct At<'a, 'p> {
     path: &'p Path,
+    /// The whole file.
     source: &'p Arc<str>,
+    /// Where the Markdown body starts in the file.
     base: usize,
     body: &'a str,
-    /// Markdown events not yet turned into HTML.
-    out: Vec<Event<'a>>,
-    pieces: Vec<Piece>,
-    blocks: Vec<RawBlock>,
-    /// Indices of blocks whose text is being collected, innermost last.
-    open_blocks: Vec<usize>,
-    /// Closing HTML for each open block quote (callout or plain), and for list items.
-    containers: Vec<Container>,
-    /// Depth of containers inside which paragraphs are not citable (pull quotes, items).
-    quiet: usize,
-    footnote_refs: BTreeMap<String, Vec<String>>,
-    footnote_order: Vec<String>,
-    defined: Vec<String>,
-    definitions: BTreeMap<String, (Vec<Event<'a>>, String)>,
-    /// The footnote definition being read: label, events, plain text.
-    in_definition: Option<(String, Vec<Event<'a>>, String)>,
-    /// Source offset up to which text belongs to a callout marker and is dropped.
-    skip_until: usize,
-    /// Adjacent text events not yet emitted, with the source offset of each piece:
-    /// mentions and `[^missing]` are searched in the whole run.
-    run: Option<TextRun>,
-    registry: &'p Registry,
-    sources: &'p Bibliography,
+}
+
+impl At<'_, '_> {
+    /// An error at `range` of the body.
+    fn error(&self, message: impl Into<String>, range: Range<usize>) -> Diagnostic {
+        Diagnostic::error(self.path, message)
+            .at(self.source, range.start + self.base..range.end + self.base)
+    }
+}
+
+/// What the walk records, in document order.
+#[derive(Default)]
+struct Found {
+    mentions: Vec<RawMention>,
     citations: Vec<RawCitation>,
-    critic: Critic,
     annotations: Vec<RawAnnotation>,
+    links: Vec<CrossLink>,
+}
+
+struct Walker<'a, 'p> {
+    at: At<'a, 'p>,
+    lookup: &'p Lookup<'p>,
+    marks: Marks,
+    /// Events of the body, with marks, outside footnote definitions.
+    out: Vec<Event<'a>>,
+    /// Adjacent text events not yet emitted: mentions, CriticMarkup and
+    /// `[^missing]` are searched in the whole run.
+    run: Option<TextRun>,
+    blocks: Blocks,
+    notes: Footnotes<'a>,
+    critic: Critic,
     /// For each open link, what its closing tag becomes.
     link_roles: Vec<LinkRole>,
-    mentions: Vec<RawMention>,
-    links: Vec<CrossLink>,
+    found: Found,
     diagnostics: Vec<Diagnostic>,
-}
-
-#[derive(Default)]
-struct TextRun {
-    text: String,
-    /// `(index in text, source offset)` of each piece.
-    pieces: Vec<(usize, usize)>,
-}
-
-impl TextRun {
-    fn source_offset(&self, index: usize) -> usize {
-        let piece = self
-            .pieces
-            .iter()
-            .rev()
-            .find(|(at, _)| *at <= index)
-            .copied()
-            .unwrap_or((0, 0));
-        piece.1 + (index - piece.0)
-    }
 }
 
 enum LinkRole {
     Plain,
     /// A citation group: its text is replaced by the formatted citation.
     Citation,
-    /// An explicit mention, with the index of its record.
-    Mention(Option<usize>),
-    /// An explicit mention of an unknown entity: shown as plain text.
+    /// An explicit mention or own-words citation, with the index of its mention record.
+    Mark(Option<usize>),
+    /// An explicit mention of an unknown entity, or a link to a refused URL: its text stays.
     Dropped,
-}
-
-/// Where a mention stands, before block ids are known.
-#[derive(Debug, Clone)]
-pub enum Place {
-    Block(usize),
-    Footnote(String),
-}
-
-/// An entity mentioned in a document.
-#[derive(Debug, Clone)]
-pub struct RawMention {
-    pub entity: usize,
-    pub place: Place,
-    /// Byte position and length of the mention in the block's (or note's) plain text.
-    pub position: usize,
-    pub len: usize,
-}
-
-enum Container {
-    Quote { close: &'static str, quiet: bool },
-    Item { block: usize },
-    Table { block: usize },
 }
 
 impl<'a> Walker<'a, '_> {
     fn event(&mut self, event: Event<'a>, range: Range<usize>) {
-        if matches!(event, Event::End(TagEnd::Paragraph)) && self.quiet == 0 {
+        if matches!(event, Event::End(TagEnd::Paragraph)) && self.blocks.quiet == 0 {
             self.take_trailing_id();
         }
         if !matches!(event, Event::Text(_)) {
             self.flush_text();
         }
-        if self.in_definition.is_some() {
+        if self.notes.is_open() {
             if let Event::End(TagEnd::FootnoteDefinition) = event {
                 // A note must close inside the footnote it opened in.
                 self.close_critic();
-                if let Some((label, events, text)) = self.in_definition.take() {
-                    self.definitions
-                        .insert(label, (events, text.trim_end().to_string()));
-                }
+                self.notes.close_definition();
             } else {
                 self.inline(event, range);
             }
             return;
         }
         match event {
-            Event::Start(Tag::FootnoteDefinition(label)) => {
-                self.in_definition = Some((label.to_string(), Vec::new(), String::new()));
-            }
+            Event::Start(Tag::FootnoteDefinition(label)) => self.notes.open_definition(&label),
             Event::Start(Tag::BlockQuote(_)) => self.open_quote(range),
-            Event::End(TagEnd::BlockQuote(_)) => {
-                // pulldown-cmark balances start and end events, so this is the quote's container.
-                if let Some(Container::Quote { close, quiet }) = self.containers.pop() {
-                    if quiet {
-                        self.quiet -= 1;
-                    }
-                    self.emit_html(close.to_string());
-                }
-            }
-            Event::Start(Tag::Paragraph) if self.quiet == 0 => {
+            Event::End(TagEnd::BlockQuote(_)) => self.close_quote(),
+            Event::Start(Tag::Paragraph) if self.blocks.quiet == 0 => {
                 self.open_block(BlockKind::Paragraph, range.start, None, None);
             }
-            Event::End(TagEnd::Paragraph) if self.quiet == 0 => self.close_paragraph(),
+            Event::End(TagEnd::Paragraph) if self.blocks.quiet == 0 => self.close_block(),
             Event::Start(Tag::Heading {
                 level,
                 id,
@@ -332,40 +225,37 @@ impl<'a> Walker<'a, '_> {
                 attrs,
             }) => {
                 let info = self.heading_info(level, &classes, &attrs, range.start);
-                self.open_block(
-                    BlockKind::Heading,
-                    range.start,
-                    id.map(|s| s.to_string()),
-                    Some(info),
-                );
+                let id = id.map(|s| s.to_string());
+                self.open_block(BlockKind::Heading, range.start, id, Some(info));
             }
             Event::End(TagEnd::Heading(_)) => self.close_block(),
-            Event::Start(Tag::Item) if self.quiet == 0 => {
+            Event::Start(Tag::Item) if self.blocks.quiet == 0 => {
                 let block = self.open_block(BlockKind::Item, range.start, None, None);
-                self.containers.push(Container::Item { block });
-                self.quiet += 1;
+                self.blocks.containers.push(Container::Item { block });
+                self.blocks.quiet += 1;
             }
             Event::End(TagEnd::Item)
-                if matches!(self.containers.last(), Some(Container::Item { .. })) =>
+                if matches!(self.blocks.containers.last(), Some(Container::Item { .. })) =>
             {
-                self.quiet -= 1;
-                if let Some(Container::Item { block }) = self.containers.pop() {
-                    self.end_text(block);
+                self.blocks.quiet -= 1;
+                if let Some(Container::Item { block }) = self.blocks.containers.pop() {
+                    self.end_block(block);
                 }
             }
-            Event::Start(Tag::Table(alignments)) if self.quiet == 0 => {
-                let block = self.new_block(BlockKind::Table, range.start, None, None);
-                self.pieces_push_open(block);
-                self.open_blocks.push(block);
-                self.containers.push(Container::Table { block });
+            Event::Start(Tag::Table(alignments)) if self.blocks.quiet == 0 => {
+                let block = self.blocks.push(BlockKind::Table, &self.at, range.start);
+                let open = self.marks.line(Mark::BlockOpen(block));
+                self.out.push(open);
+                self.blocks.open.push(block);
+                self.blocks.containers.push(Container::Table { block });
                 self.out.push(Event::Start(Tag::Table(alignments)));
             }
             Event::End(TagEnd::Table)
-                if matches!(self.containers.last(), Some(Container::Table { .. })) =>
+                if matches!(self.blocks.containers.last(), Some(Container::Table { .. })) =>
             {
                 self.out.push(Event::End(TagEnd::Table));
-                if let Some(Container::Table { block }) = self.containers.pop() {
-                    self.end_text(block);
+                if let Some(Container::Table { block }) = self.blocks.containers.pop() {
+                    self.end_block(block);
                 }
             }
             other => self.inline(other, range),
@@ -374,10 +264,15 @@ impl<'a> Walker<'a, '_> {
 
     /// Where inline events go: the open footnote definition, or the body.
     fn sink(&mut self) -> &mut Vec<Event<'a>> {
-        match &mut self.in_definition {
-            Some((_, events, _)) => events,
+        match self.notes.open_events() {
+            Some(events) => events,
             None => &mut self.out,
         }
+    }
+
+    fn push_mark(&mut self, mark: Mark) {
+        let event = self.marks.event(mark);
+        self.sink().push(event);
     }
 
     /// Inline events: text collection, footnote references, links.
@@ -389,12 +284,12 @@ impl<'a> Walker<'a, '_> {
         }
         let event = match event {
             Event::Text(text) => {
-                if range.end + self.base <= self.skip_until {
+                if range.end + self.at.base <= self.blocks.skip_until {
                     return;
                 }
-                let run = self.run.get_or_insert_with(TextRun::default);
-                run.pieces.push((run.text.len(), range.start));
-                run.text.push_str(&text);
+                self.run
+                    .get_or_insert_with(TextRun::default)
+                    .push(&text, range.start);
                 return;
             }
             Event::End(TagEnd::TableCell) => {
@@ -406,34 +301,35 @@ impl<'a> Walker<'a, '_> {
                 Event::Code(code)
             }
             Event::SoftBreak | Event::HardBreak => {
-                if self.skip_until > 0 && range.start + self.base <= self.skip_until + 1 {
-                    self.skip_until = 0;
+                let skip = self.blocks.skip_until;
+                if skip > 0 && range.start + self.at.base <= skip + 1 {
+                    self.blocks.skip_until = 0;
                     return;
                 }
                 self.collect_text(" ");
                 event
             }
-            Event::FootnoteReference(label) => self.footnote_reference(&label),
+            Event::FootnoteReference(label) => {
+                self.footnote_reference(&label);
+                return;
+            }
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
                 title,
                 id,
             }) => {
-                if let Some(group) = dest_url.strip_prefix("cite:") {
-                    self.citation_group(group, range.start);
-                    return;
-                }
-                if let Some(id) = dest_url.strip_prefix('@') {
-                    match self.sources.index_of(id) {
-                        Some(source) => self.own_words_citation(source, &title, range.start),
-                        None => self.explicit_mention(id, range.start),
-                    }
-                    return;
-                }
-                self.link_roles.push(LinkRole::Plain);
-                let dest_url = self.rewrite_link(dest_url, range.start);
-                Event::Start(Tag::Link {
+                self.open_link(link_type, dest_url, title, id, range);
+                return;
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = self.checked_url(dest_url, range.start);
+                Event::Start(Tag::Image {
                     link_type,
                     dest_url,
                     title,
@@ -441,12 +337,13 @@ impl<'a> Walker<'a, '_> {
                 })
             }
             Event::End(TagEnd::Link) => match self.link_roles.pop() {
-                Some(LinkRole::Mention(index)) => {
+                Some(LinkRole::Mark(index)) => {
                     let end = self.current_text_len();
-                    if let Some(m) = index.and_then(|i| self.mentions.get_mut(i)) {
+                    if let Some(m) = index.and_then(|i| self.found.mentions.get_mut(i)) {
                         m.len = end.saturating_sub(m.position);
                     }
-                    Event::Html(CowStr::from("</a>"))
+                    self.push_mark(Mark::LinkClose);
+                    return;
                 }
                 Some(LinkRole::Dropped | LinkRole::Citation) => return,
                 _ => event,
@@ -457,14 +354,14 @@ impl<'a> Walker<'a, '_> {
     }
 
     /// Emits the pending run of text: CriticMarkup markers become editorial
-    /// notes, and entity mentions in the text between them become links.
+    /// notes, and entity mentions in the text between them become marks.
     fn flush_text(&mut self) {
         let Some(run) = self.run.take() else { return };
         self.check_undefined_footnotes(&run);
         let mut at = 0;
         while let Some((i, marker)) = next_marker(&run.text[at..]) {
             self.emit_text(&run, at..at + i);
-            self.critic_marker(marker, self.base + run.source_offset(at + i));
+            self.critic_marker(marker, run.source_offset(at + i));
             at += i + marker.len();
         }
         self.emit_text(&run, at..run.text.len());
@@ -476,155 +373,110 @@ impl<'a> Walker<'a, '_> {
         }
         let text = &run.text[range.clone()];
         let found = if self.link_roles.is_empty() {
-            self.registry.find(text)
+            self.lookup.entities.find(text)
         } else {
             Vec::new()
         };
-        if found.is_empty() {
-            self.collect_text(text);
-            self.sink()
-                .push(Event::Text(CowStr::from(text.to_string())));
-            return;
-        }
-        let mut html = String::with_capacity(text.len() * 2);
         let mut at = 0;
         for f in found {
-            let before = &text[at..f.range.start];
-            self.collect_text(before);
-            html.push_str(&escape(before));
+            self.emit_plain(&text[at..f.range.start]);
             let shown = &text[f.range.clone()];
-            let mut mention = None;
-            match f.target {
+            let mention = match &f.target {
                 Target::Entity(entity) => {
-                    mention = self.record_mention(entity, 0);
-                    html.push_str(&self.registry.link_open(entity));
-                    html.push_str(&escape(shown));
-                    html.push_str("</a>");
+                    let mention = self.record_mention(*entity, 0);
+                    self.push_mark(Mark::Mention(*entity));
+                    mention
                 }
                 Target::Ambiguous(candidates) => {
-                    let start = self.base + run.source_offset(range.start + f.range.start);
-                    let ids: Vec<&str> = candidates
-                        .iter()
-                        .map(|&i| self.registry.ids[i].as_str())
-                        .collect();
-                    self.diagnostics.push(
-                        Diagnostic::warning(
-                            self.path,
-                            format!("ambiguous mention `{shown}`: {}", ids.join(", ")),
-                        )
-                        .at(self.source, start..start + shown.len())
-                        .help(format!(
-                            "write `[{shown}](@{})` with the entity meant",
-                            ids[0]
-                        )),
-                    );
-                    html.push_str(&escape(shown));
+                    let start = run.source_offset(range.start + f.range.start);
+                    self.ambiguous(shown, candidates, start);
+                    None
                 }
-            }
+            };
             let before_len = self.current_text_len();
-            self.collect_text(shown);
+            self.emit_plain(shown);
             // Measured in the collected text, where runs of white space are collapsed.
             let len = self.current_text_len().saturating_sub(before_len);
-            if let Some(m) = mention.and_then(|i| self.mentions.get_mut(i)) {
+            if let Some(m) = mention.and_then(|i| self.found.mentions.get_mut(i)) {
                 m.len = len;
+            }
+            if matches!(f.target, Target::Entity(_)) {
+                self.push_mark(Mark::LinkClose);
             }
             at = f.range.end;
         }
-        let rest = &text[at..];
-        self.collect_text(rest);
-        html.push_str(&escape(rest));
-        self.sink().push(Event::Html(CowStr::from(html)));
+        self.emit_plain(&text[at..]);
     }
 
-    /// Where text is being collected: the open block or footnote.
+    /// Text as the author wrote it: collected for the block and emitted.
+    fn emit_plain(&mut self, text: &str) {
+        if text.is_empty() {
+            return;
+        }
+        self.collect_text(text);
+        self.sink()
+            .push(Event::Text(CowStr::from(text.to_string())));
+    }
+
+    /// Where text is being collected: the open footnote, or the open block.
     fn place(&self) -> Option<Place> {
-        match (&self.in_definition, self.open_blocks.last()) {
-            (Some((label, _, _)), _) => Some(Place::Footnote(label.clone())),
+        match (self.notes.open_label(), self.blocks.open.last()) {
+            (Some(label), _) => Some(Place::Footnote(label.to_string())),
             (None, Some(&block)) => Some(Place::Block(block)),
             (None, None) => None,
         }
     }
 
-    /// Length of the plain text collected so far for the open block or note.
+    /// Length of the plain text collected so far for the open block or footnote.
     fn current_text_len(&self) -> usize {
-        match (&self.in_definition, self.open_blocks.last()) {
-            (Some((_, _, text)), _) => text.len(),
-            (None, Some(&block)) => self.blocks[block].text.len(),
+        match (self.notes.open_text(), self.blocks.open.last()) {
+            (Some(text), _) => text.len(),
+            (None, Some(&block)) => self.blocks.list[block].text.len(),
             (None, None) => 0,
         }
     }
 
-    /// Appends to the plain text of the open block or note, collapsing white space
-    /// as it goes so that recorded positions stay valid.
+    /// Appends to the plain text of the open block or footnote, collapsing white
+    /// space as it goes so that recorded positions stay valid. A note's own words
+    /// are the editor's, not the author's: they are left out.
     fn collect_text(&mut self, text: &str) {
-        if self.critic.note_start.is_some() {
+        if self.critic.in_note() {
             return;
         }
-        if self.critic.highlight_open
-            && let Some(h) = &mut self.critic.highlight
-        {
-            h.push_str(text);
-        }
-        let target = match (&mut self.in_definition, self.open_blocks.last()) {
-            (Some((_, _, text)), _) => text,
-            (None, Some(&block)) => &mut self.blocks[block].text,
+        self.critic.collect(text);
+        let target = match (self.notes.open_text_mut(), self.blocks.open.last()) {
+            (Some(text), _) => text,
+            (None, Some(&block)) => &mut self.blocks.list[block].text,
             (None, None) => return,
         };
-        for c in text.chars() {
-            if c.is_whitespace() {
-                if !target.is_empty() && !target.ends_with(' ') {
-                    target.push(' ');
-                }
-            } else {
-                target.push(c);
-            }
-        }
+        text::push_collapsed(target, text);
     }
 
     fn finish(mut self) -> Walked {
         self.flush_text();
-        self.flush();
-        let mut footnotes = Vec::new();
-        let mut labels = self.footnote_order.clone();
-        for label in self.definitions.keys() {
-            if !labels.contains(label) {
-                labels.push(label.clone());
-                let at = self.source[self.base..]
-                    .find(&format!("[^{label}]:"))
-                    .map_or(0, |i| i + self.base);
-                self.diagnostics.push(
-                    Diagnostic::error(
-                        self.path,
+        let (footnotes, unreferenced) = self.notes.finish(&self.marks);
+        for label in unreferenced {
+            let at = self.at.body.find(&format!("[^{label}]:")).unwrap_or(0);
+            self.diagnostics.push(
+                self.at
+                    .error(
                         format!("footnote `[^{label}]` is defined but never referenced"),
+                        at..at + label.len() + 4,
                     )
-                    .at(self.source, at..at + label.len() + 4)
                     .help(format!(
                         "add `[^{label}]` where the note belongs, or delete the definition"
                     )),
-                );
-            }
-        }
-        for (i, label) in labels.iter().enumerate() {
-            let (events, text) = self.definitions.remove(label).unwrap_or_default();
-            let mut html = String::new();
-            pulldown_cmark::html::push_html(&mut html, events.into_iter());
-            footnotes.push(RawFootnote {
-                label: label.clone(),
-                text,
-                number: i + 1,
-                html,
-                references: self.footnote_refs.remove(label).unwrap_or_default(),
-            });
+            );
         }
         Walked {
-            blocks: self.blocks,
+            body: self.marks.body(self.out.into_iter()),
+            blocks: self.blocks.list,
             footnotes,
-            links: self.links,
-            mentions: self.mentions,
-            citations: self.citations,
-            annotations: self.annotations,
+            links: self.found.links,
+            mentions: self.found.mentions,
+            citations: self.found.citations,
+            annotations: self.found.annotations,
             diagnostics: self.diagnostics,
-            pieces: self.pieces,
         }
     }
 }
@@ -641,10 +493,4 @@ pub fn anchor_label(label: &str) -> String {
             }
         })
         .collect()
-}
-
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    pulldown_cmark_escape::escape_html(&mut out, s).ok();
-    out
 }

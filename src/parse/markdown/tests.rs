@@ -1,31 +1,53 @@
 use super::*;
 
-fn walk_str(body: &str) -> (Walked, String) {
+fn walk_str(body: &str) -> (Walk, String) {
     walk_with(body, &[], &[])
 }
 
-/// Walks `body` against a registry and bibliography; blocks get ids `b0`, `b1`…
+/// What a walk found, and its footnotes and notes as render writes them.
+struct Walk {
+    walked: Walked,
+    footnote_html: Vec<String>,
+    note_html: Vec<String>,
+}
+
+impl std::ops::Deref for Walk {
+    type Target = Walked;
+    fn deref(&self) -> &Walked {
+        &self.walked
+    }
+}
+
+/// Walks `body` against a registry and bibliography, then renders it as the page
+/// of document `t`; blocks get ids `b0`, `b1`…
 fn walk_with(
     body: &str,
     entities: &[crate::load::EntitySource],
     sources: &[crate::load::sources::Source],
-) -> (Walked, String) {
+) -> (Walk, String) {
     let source: Arc<str> = Arc::from(body);
-    let (entities, _) = Registry::new(entities);
-    let sources = Bibliography::new(sources);
+    let (registry, _) = Registry::new(entities);
+    let bibliography = Bibliography::new(sources);
     let walked = walk(
         Path::new("t.md"),
         &source,
         0,
         &Lookup {
-            entities: &entities,
-            sources: &sources,
+            entities: &registry,
+            sources: &bibliography,
         },
     );
     let ids: Vec<String> = (0..walked.blocks.len()).map(|i| format!("b{i}")).collect();
-    let numbers: Vec<Option<usize>> = (0..walked.blocks.len()).map(|i| Some(i + 1)).collect();
-    let html = walked.finish(&ids, &numbers);
-    (walked, html)
+    let (text, _) = crate::parse::assemble(walked.clone(), ids, true);
+    let (html, footnotes, notes) = crate::render::body::render_for_test(&text, entities, sources);
+    (
+        Walk {
+            walked,
+            footnote_html: footnotes,
+            note_html: notes,
+        },
+        html,
+    )
 }
 
 #[test]
@@ -39,7 +61,7 @@ fn paragraphs_and_headings_become_blocks() {
         "{html}"
     );
     assert!(
-        html.contains("<p id=\"b1\" data-n=\"2\">One <em>two</em>."),
+        html.contains("<p id=\"b1\" data-n=\"1\">One <em>two</em>."),
         "{html}"
     );
 }
@@ -90,7 +112,7 @@ fn footnotes_link_both_ways() {
         "{html}"
     );
     assert_eq!(w.footnotes[0].references, ["fnref-n", "fnref-n-2"]);
-    assert_eq!(w.footnotes[0].html, "<p>The note.</p>\n");
+    assert_eq!(w.footnote_html[0], "<p>The note.</p>\n");
     assert!(!html.contains("The note"), "definitions leave the flow");
 }
 
@@ -258,7 +280,7 @@ fn own_words_citations_and_unknown_keys() {
         &[],
         &bibliography(),
     );
-    assert!(w.footnotes[0].html.contains("<a class=\"cite\" href=\"../sources/gannon-2005/\" data-key=\"gannon-2005\" data-locator=\"p. 1\">Gannon’s book (pp 1)</a>"), "{:?}", w.footnotes[0].html);
+    assert!(w.footnote_html[0].contains("<a class=\"cite\" href=\"../sources/gannon-2005/\" data-key=\"gannon-2005\" data-locator=\"p. 1\">Gannon’s book (pp 1)</a>"), "{:?}", w.footnote_html[0]);
     assert!(matches!(w.citations[0].place, Place::Footnote(ref l) if l == "1"));
     assert_eq!(
         w.diagnostics[0].message,
@@ -283,7 +305,7 @@ fn criticmarkup_notes_stay_out_of_the_text() {
     assert_eq!(w.blocks[0].text, "Representative Peter Gross spoke.");
     assert_eq!(w.annotations.len(), 2);
     assert_eq!(w.annotations[0].span.as_deref(), Some("Peter Gross"));
-    assert_eq!(w.annotations[0].html, "Porter <em>Goss</em>.");
+    assert_eq!(w.note_html[0], "Porter <em>Goss</em>.");
     assert_eq!(w.annotations[1].span, None);
 }
 
@@ -316,8 +338,8 @@ fn a_note_left_open_in_a_footnote_does_not_leak_or_panic() {
         "{messages:?}"
     );
     assert_eq!(
-        w.footnotes[0].html.matches("<span").count(),
-        w.footnotes[0].html.matches("</span>").count()
+        w.footnote_html[0].matches("<span").count(),
+        w.footnote_html[0].matches("</span>").count()
     );
     assert!(
         html.contains("<p id=\"b1\" data-n=\"2\">Next paragraph."),

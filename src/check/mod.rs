@@ -1,0 +1,88 @@
+//! The check stage: what makes a build fail, and what a reader of the report sees.
+//!
+//! [`archive`] runs load, parse and link, and applies the one error policy: every
+//! problem of every stage is collected, and any error stops the build before
+//! anything is rendered or written; warnings are returned with the result. The
+//! retired-id report and the check of a built site (`site`) live here too, so
+//! `lectern check`, `lectern build` and the tests share them.
+
+pub mod site;
+
+use std::path::Path;
+
+use crate::diagnostics::{self, Diagnostic, Failure};
+use crate::link::{self, Linked};
+use crate::load::{self, Archive};
+use crate::parse::{self, Document, Parsed};
+
+/// The archive after load, parse and link, free of errors.
+pub struct Checked {
+    pub archive: Archive,
+    pub parsed: Parsed,
+    pub linked: Linked,
+    /// Whether the block ids differ from what the lock file recorded.
+    pub lock_changed: bool,
+    /// Warnings, sorted: the build may go on, but these deserve a look.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Loads, parses and links the archive at `root`; fails with every error found.
+pub fn archive(root: &Path) -> Result<Checked, Failure> {
+    let archive = load::load(root)?;
+    let mut parsed = parse::parse(&archive);
+    let linked = link::link(&archive, &parsed);
+    let mut diagnostics = archive.problems.clone();
+    diagnostics.append(&mut parsed.diagnostics);
+    diagnostics.extend(linked.diagnostics.iter().cloned());
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return Err(Failure::new(diagnostics));
+    }
+    diagnostics::sort(&mut diagnostics);
+    let lock_changed = parsed.lock != archive.lock;
+    Ok(Checked {
+        archive,
+        parsed,
+        linked,
+        lock_changed,
+        warnings: diagnostics,
+    })
+}
+
+/// A paragraph id that no longer exists, and where its URL now lands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetiredId {
+    pub document: String,
+    pub id: String,
+    /// The nearest surviving block, or empty when the document has none left.
+    pub to: String,
+}
+
+/// Every retired id of every document, in document order.
+pub fn retired(documents: &[Document]) -> Vec<RetiredId> {
+    documents
+        .iter()
+        .flat_map(|doc| {
+            doc.retired.iter().map(|(id, to)| RetiredId {
+                document: doc.source.slug.clone(),
+                id: id.clone(),
+                to: to.clone(),
+            })
+        })
+        .collect()
+}
+
+/// The problems `site::Output::problems` found, as one failure naming each page.
+pub fn site_failure(out: &Path, problems: Vec<String>) -> Option<Failure> {
+    if problems.is_empty() {
+        return None;
+    }
+    let diagnostics = problems
+        .into_iter()
+        .map(|p| {
+            let (page, what) = p.split_once(": ").unwrap_or(("", p.as_str()));
+            Diagnostic::error(out.join(page), what.to_string())
+                .help("fix the link in the content or template that produced it")
+        })
+        .collect();
+    Some(Failure::new(diagnostics))
+}

@@ -1,0 +1,308 @@
+//! Writing a parsed body as HTML for one page: every mark becomes lectern's markup,
+//! and every target a URL relative to that page.
+//!
+//! The same body renders correctly wherever it is shown: a paragraph's pilcrow,
+//! footnote references and cross-references are `#id` on its own document's page
+//! and `../<slug>/#id` (at the right depth) anywhere else.
+
+use crate::html::escape;
+use crate::link::Target;
+use crate::parse::{Block, BlockKind, Body, CiteItem, Fragment, Mark, Text};
+
+use super::Catalog;
+use super::paths::{Here, Page};
+
+/// How a text's blocks are written.
+#[derive(Debug, Clone, Copy)]
+pub enum Blocks<'a> {
+    /// Citable: ids and pilcrows, linking into this document's page.
+    Citable(Page<'a>),
+    /// Plain tags, as in an entity's annotation.
+    Plain,
+}
+
+/// Writes the bodies of one text on one page.
+pub struct Writer<'a> {
+    pub here: &'a Here<'a>,
+    pub catalog: &'a Catalog<'a>,
+    pub text: &'a Text,
+    /// The targets of the text's cross-references.
+    pub targets: &'a [Option<Target>],
+    pub blocks: Blocks<'a>,
+}
+
+impl Writer<'_> {
+    /// The HTML of `body`, which belongs to this writer's text.
+    pub fn write(&self, body: &Body) -> String {
+        let mut state = State {
+            html: String::with_capacity(body.len() * 64),
+            entry_level: None,
+            links: Vec::new(),
+        };
+        for fragment in body {
+            match fragment {
+                Fragment::Html(h) => state.html.push_str(h),
+                Fragment::Mark(mark) => self.mark(mark, &mut state),
+            }
+        }
+        if state.entry_level.is_some() {
+            state.html.push_str("</section>\n");
+        }
+        self.catalog.finish(state.html)
+    }
+
+    /// Where this text's blocks and notes live: its document's page, or here.
+    fn home(&self) -> Page<'_> {
+        match self.blocks {
+            Blocks::Citable(page) => page,
+            Blocks::Plain => self.here.page,
+        }
+    }
+
+    fn mark(&self, mark: &Mark, state: &mut State) {
+        let html = &mut state.html;
+        match mark {
+            Mark::BlockOpen(i) => {
+                let block = &self.text.blocks[*i];
+                if let Blocks::Citable(_) = self.blocks
+                    && let Some(level) = block.level
+                {
+                    if state.entry_level.is_some_and(|open| level <= open) {
+                        html.push_str("</section>\n");
+                        state.entry_level = None;
+                    }
+                    if let Some(date) = &block.date {
+                        html.push_str(&format!(
+                            "<section class=\"entry\" aria-labelledby=\"{}\" data-date=\"{date}\">\n",
+                            block.id
+                        ));
+                        state.entry_level = Some(level);
+                    }
+                }
+                self.open_block(block, html);
+            }
+            Mark::BlockClose(i) => self.close_block(&self.text.blocks[*i], html),
+            Mark::Mention(entity) => {
+                let entity = &self.catalog.entities[*entity];
+                let page = Page::Entity(entity.id);
+                // A page does not link to itself.
+                let link = page != self.here.page;
+                if link {
+                    html.push_str(&format!(
+                        "<a class=\"mention\" href=\"{}\" data-entity=\"{}\" data-name=\"{}\" data-kind=\"{}\" data-summary=\"{}\">",
+                        self.here.to(page, None),
+                        entity.id,
+                        escape(entity.name),
+                        escape(entity.kind),
+                        escape(entity.summary),
+                    ));
+                }
+                state.links.push(link);
+            }
+            Mark::Cite { source, locator } => {
+                self.cite_open(*source, locator.as_deref(), html);
+                state.links.push(true);
+            }
+            Mark::Citations(items) => self.citations(items, html),
+            Mark::CrossRef(i) => {
+                match self.targets.get(*i).and_then(Option::as_ref) {
+                    Some(target) => {
+                        let page = Page::Document(self.catalog.slugs[target.document]);
+                        let href = self.here.to(page, target.anchor.as_deref());
+                        html.push_str(&format!("<a href=\"{}\">", escape(&href)));
+                    }
+                    None => html.push_str("<a>"),
+                }
+                state.links.push(true);
+            }
+            Mark::LinkClose => {
+                if state.links.pop().unwrap_or(true) {
+                    html.push_str("</a>");
+                }
+            }
+            Mark::FootnoteRef { number, reference } => {
+                let Some(note) = self.text.footnotes.get(number - 1) else {
+                    return;
+                };
+                let id = note.references.get(*reference).map_or("", String::as_str);
+                html.push_str(&format!(
+                    "<sup class=\"fn-ref\"><a id=\"{id}\" href=\"{}\" role=\"doc-noteref\">{number}</a></sup>",
+                    self.here.to(self.home(), Some(&note.id))
+                ));
+            }
+            Mark::NoteOpen(i) => html.push_str(&format!(
+                "<span class=\"editorial ed-note\" id=\"ed-{}\" role=\"note\"><span class=\"ed-label\">Editor’s note: </span>",
+                i + 1
+            )),
+            Mark::NoteClose => html.push_str("</span>"),
+            Mark::HighlightOpen => html.push_str("<mark class=\"ed-span\">"),
+            Mark::HighlightClose => html.push_str("</mark>"),
+        }
+    }
+
+    fn open_block(&self, block: &Block, html: &mut String) {
+        let attrs = match self.blocks {
+            Blocks::Citable(_) => {
+                let n = block
+                    .number
+                    .map(|n| format!(" data-n=\"{n}\""))
+                    .unwrap_or_default();
+                format!(" id=\"{}\"{n}", block.id)
+            }
+            Blocks::Plain => String::new(),
+        };
+        match block.kind {
+            BlockKind::Paragraph => html.push_str(&format!("<p{attrs}>")),
+            BlockKind::Item => html.push_str(&format!("<li{attrs}>")),
+            BlockKind::Table => html.push_str(&format!("<div class=\"table\"{attrs}>")),
+            BlockKind::Heading => {
+                let class = if block.classes.is_empty() {
+                    String::new()
+                } else {
+                    format!(" class=\"{}\"", escape(&block.classes.join(" ")))
+                };
+                let level = block.level.unwrap_or(2);
+                let id = match self.blocks {
+                    Blocks::Citable(_) => format!(" id=\"{}\"", block.id),
+                    Blocks::Plain => String::new(),
+                };
+                html.push_str(&format!("<h{level}{id}{class}>"));
+            }
+        }
+    }
+
+    fn close_block(&self, block: &Block, html: &mut String) {
+        if let Blocks::Citable(page) = self.blocks {
+            let label = match block.number {
+                Some(n) => format!("Link to paragraph {n}"),
+                None => "Link to this section".to_string(),
+            };
+            html.push_str(&format!(
+                "<a class=\"pilcrow\" href=\"{}\" aria-label=\"{label}\"></a>",
+                self.here.to(page, Some(&block.id))
+            ));
+        }
+        match block.kind {
+            BlockKind::Paragraph => html.push_str("</p>"),
+            BlockKind::Item => html.push_str("</li>"),
+            BlockKind::Table => html.push_str("</div>"),
+            BlockKind::Heading => html.push_str(&format!("</h{}>", block.level.unwrap_or(2))),
+        }
+    }
+
+    fn cite_open(&self, source: usize, locator: Option<&str>, html: &mut String) {
+        let key = self.catalog.sources[source].key;
+        let locator = locator
+            .map(|l| format!(" data-locator=\"{}\"", escape(l)))
+            .unwrap_or_default();
+        html.push_str(&format!(
+            "<a class=\"cite\" href=\"{}\" data-key=\"{key}\"{locator}>",
+            self.here.to(Page::Source(key), None)
+        ));
+    }
+
+    /// A citation group as printed: `[see Gannon, 2005, p. 161; …]`, each source linked.
+    fn citations(&self, items: &[CiteItem], html: &mut String) {
+        html.push_str("<span class=\"citation\">[");
+        for (n, item) in items.iter().enumerate() {
+            if n > 0 {
+                html.push_str("; ");
+            }
+            if !item.prefix.is_empty() {
+                html.push_str(&escape(&item.prefix));
+                html.push(' ');
+            }
+            match item.source {
+                Some(source) => {
+                    self.cite_open(source, item.locator.as_deref(), html);
+                    html.push_str(&escape(&self.catalog.sources[source].label));
+                    html.push_str("</a>");
+                }
+                None => html.push_str(&escape(&format!("@{}", item.key))),
+            }
+            if let Some(locator) = &item.locator {
+                html.push_str(&format!(", {}", escape(locator)));
+            }
+        }
+        html.push_str("]</span>");
+    }
+}
+
+struct State {
+    html: String,
+    /// The level of the dated heading whose timeline entry is open.
+    entry_level: Option<u8>,
+    /// For each open link mark, whether an `<a>` was written for it.
+    links: Vec<bool>,
+}
+
+/// Renders `text` as the body of document `t` in a site of `entities` and
+/// `sources`, with each cross-reference resolved by its slug: the body, each
+/// footnote and each editor's note.
+#[cfg(test)]
+pub(crate) fn render_for_test(
+    text: &Text,
+    entities: &[crate::load::EntitySource],
+    sources: &[crate::load::sources::Source],
+) -> (String, Vec<String>, Vec<String>) {
+    let config = crate::config::SiteConfig::parse(
+        std::path::Path::new("site.toml"),
+        "title = \"T\"\nbase_url = \"https://example.org/\"\n",
+    )
+    .expect("a valid config");
+    let mut slugs: Vec<&str> = vec!["t"];
+    let targets: Vec<Option<Target>> = text
+        .links
+        .iter()
+        .map(|link| {
+            let slug = link.slug.as_deref().unwrap_or("t");
+            let document = slugs.iter().position(|s| *s == slug).unwrap_or_else(|| {
+                slugs.push(slug);
+                slugs.len() - 1
+            });
+            Some(Target {
+                document,
+                anchor: link.anchor.clone(),
+            })
+        })
+        .collect();
+    let catalog = Catalog {
+        config: &config,
+        slugs,
+        entities: entities
+            .iter()
+            .map(|e| super::EntityName {
+                id: &e.id,
+                name: &e.meta.name,
+                kind: &e.meta.kind,
+                summary: "",
+            })
+            .collect(),
+        sources: sources
+            .iter()
+            .map(|s| super::SourceName {
+                key: &s.key,
+                label: s.label(),
+            })
+            .collect(),
+    };
+    let here = Here::new(Page::Document("t"), &config);
+    let writer = Writer {
+        here: &here,
+        catalog: &catalog,
+        text,
+        targets: &targets,
+        blocks: Blocks::Citable(Page::Document("t")),
+    };
+    (
+        writer.write(&text.body),
+        text.footnotes
+            .iter()
+            .map(|f| writer.write(&f.body))
+            .collect(),
+        text.annotations
+            .iter()
+            .map(|a| writer.write(&a.body))
+            .collect(),
+    )
+}

@@ -1,0 +1,125 @@
+//! Archive-wide listings: the editor's notes and the timeline.
+
+use serde::Serialize;
+
+use super::body::{Blocks, Writer};
+use super::entity::EntitySummary;
+use super::paths::Page;
+use super::view::DocSummary;
+use super::{Base, Rendered, Site};
+use crate::date;
+use crate::diagnostics::Failure;
+use crate::link::Entry;
+
+/// An editorial note in the archive-wide list.
+#[derive(Serialize)]
+pub struct AnnotationView<'a> {
+    pub path: String,
+    pub number: Option<usize>,
+    pub span: Option<&'a str>,
+    pub html: String,
+}
+
+#[derive(Serialize)]
+pub struct AnnotationGroup<'a> {
+    pub document: &'a DocSummary<'a>,
+    pub annotations: Vec<AnnotationView<'a>>,
+}
+
+/// The editor's notes, grouped by document.
+pub(super) fn annotations(
+    base: &Base,
+    site: &Site,
+    summaries: &[DocSummary],
+) -> Result<Rendered, Failure> {
+    let here = base.here(Page::Annotations);
+    let groups: Vec<AnnotationGroup> = site
+        .parsed
+        .documents
+        .iter()
+        .zip(summaries)
+        .zip(&site.linked.document_links)
+        .filter(|((doc, _), _)| !doc.text.annotations.is_empty())
+        .map(|((doc, summary), targets)| {
+            let writer = Writer {
+                here: &here,
+                catalog: base.catalog,
+                text: &doc.text,
+                targets,
+                blocks: Blocks::Citable(Page::Document(&doc.source.slug)),
+            };
+            AnnotationGroup {
+                document: summary,
+                annotations: doc
+                    .text
+                    .annotations
+                    .iter()
+                    .map(|a| AnnotationView {
+                        // The block's id is permanent; the note's own number is not.
+                        path: summary.at(a.anchor.as_deref().unwrap_or(&a.id)),
+                        number: a.number,
+                        span: a.span.as_deref(),
+                        html: writer.write(&a.body),
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    base.render(&here, "annotations.html", "groups", &groups)
+}
+
+/// The archive-wide timeline.
+pub(super) fn timeline(
+    base: &Base,
+    site: &Site,
+    summaries: &[DocSummary],
+) -> Result<Rendered, Failure> {
+    let entities: Vec<EntitySummary> = site
+        .archive
+        .entities
+        .iter()
+        .zip(&site.linked.entities)
+        .map(|(e, l)| EntitySummary::new(e, l))
+        .collect();
+    let entries: Vec<EntryView> = site
+        .linked
+        .timeline
+        .iter()
+        .map(|e| EntryView::new(e, summaries, &entities))
+        .collect();
+    base.page(Page::Timeline, "timeline.html", "entries", &entries)
+}
+
+/// A timeline entry as the timeline page and entity pages show it.
+#[derive(Serialize)]
+pub struct EntryView<'a> {
+    pub date: String,
+    pub date_iso: String,
+    pub title: &'a str,
+    pub supplied: bool,
+    pub path: String,
+    pub document: &'a DocSummary<'a>,
+    pub entities: Vec<EntitySummary<'a>>,
+}
+
+impl<'a> EntryView<'a> {
+    pub fn new(
+        entry: &'a Entry,
+        documents: &'a [DocSummary<'a>],
+        entities: &[EntitySummary<'a>],
+    ) -> Self {
+        EntryView {
+            date: date::human(&entry.date),
+            date_iso: entry.date.iso_start(),
+            title: &entry.title,
+            supplied: entry.supplied,
+            path: documents[entry.document].at(&entry.anchor),
+            document: &documents[entry.document],
+            entities: entry
+                .entities
+                .iter()
+                .map(|&e| entities[e].clone())
+                .collect(),
+        }
+    }
+}

@@ -1,0 +1,119 @@
+//! Every page's address, and links between them: the one place the site's URL
+//! layout is written down.
+//!
+//! Links are relative to the page being written (`root` is the way back to the
+//! site root from it), so one build works at a domain root and under a sub-path.
+//! Only the 404 page, which a host serves at any depth, links from `base_url`'s
+//! path instead. Canonical URLs are absolute, from `base_url`.
+
+use std::path::PathBuf;
+
+use crate::config::SiteConfig;
+
+/// A page of the site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Page<'a> {
+    Home,
+    NotFound,
+    Document(&'a str),
+    Entities,
+    Entity(&'a str),
+    Sources,
+    Source(&'a str),
+    Annotations,
+    Timeline,
+}
+
+impl Page<'_> {
+    /// The page's folder relative to the site root, `""` or ending in `/`.
+    pub fn dir(&self) -> String {
+        match self {
+            Page::Home | Page::NotFound => String::new(),
+            Page::Document(slug) => format!("{slug}/"),
+            Page::Entities => "entities/".into(),
+            Page::Entity(id) => format!("entities/{id}/"),
+            Page::Sources => "sources/".into(),
+            Page::Source(key) => format!("sources/{key}/"),
+            Page::Annotations => "annotations/".into(),
+            Page::Timeline => "timeline/".into(),
+        }
+    }
+
+    /// The file written for the page, relative to the output folder.
+    pub fn file(&self) -> PathBuf {
+        match self {
+            Page::NotFound => PathBuf::from("404.html"),
+            page => PathBuf::from(format!("{}index.html", page.dir())),
+        }
+    }
+}
+
+/// The page being written, and how it links to others.
+#[derive(Debug, Clone)]
+pub struct Here<'a> {
+    pub page: Page<'a>,
+    /// From this page back to the site root: `""`, `"../"`, `"../../"`, or for the
+    /// 404 page the path of `base_url`.
+    pub root: String,
+    /// The page's absolute URL.
+    pub canonical: String,
+}
+
+impl<'a> Here<'a> {
+    pub fn new(page: Page<'a>, config: &SiteConfig) -> Here<'a> {
+        let dir = page.dir();
+        let root = match page {
+            Page::NotFound => config.base_path().to_string(),
+            _ => "../".repeat(dir.matches('/').count()),
+        };
+        Here {
+            page,
+            root,
+            canonical: format!("{}{dir}", config.base_url),
+        }
+    }
+
+    /// A link from here to `page`, at `fragment` when given.
+    pub fn to(&self, page: Page, fragment: Option<&str>) -> String {
+        match fragment {
+            Some(f) if page == self.page => format!("#{f}"),
+            Some(f) => format!("{}{}#{f}", self.root, page.dir()),
+            None if page == self.page => "./".into(),
+            None => format!("{}{}", self.root, page.dir()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config() -> SiteConfig {
+        SiteConfig::parse(
+            std::path::Path::new("site.toml"),
+            "title = \"T\"\nbase_url = \"https://example.org/archive/\"\n",
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn links_are_relative_to_the_page_written() {
+        let config = config();
+        let doc = Here::new(Page::Document("a"), &config);
+        assert_eq!(doc.to(Page::Entity("x"), None), "../entities/x/");
+        assert_eq!(doc.to(Page::Document("a"), Some("p1")), "#p1");
+        assert_eq!(doc.to(Page::Document("b"), Some("p1")), "../b/#p1");
+        let entity = Here::new(Page::Entity("x"), &config);
+        assert_eq!(entity.to(Page::Document("a"), Some("p1")), "../../a/#p1");
+        assert_eq!(entity.canonical, "https://example.org/archive/entities/x/");
+        let home = Here::new(Page::Home, &config);
+        assert_eq!(home.to(Page::Source("k"), None), "sources/k/");
+        let missing = Here::new(Page::NotFound, &config);
+        assert_eq!(missing.to(Page::Timeline, None), "/archive/timeline/");
+        assert_eq!(
+            Page::Entity("x").file(),
+            PathBuf::from("entities/x/index.html")
+        );
+        assert_eq!(Page::NotFound.file(), PathBuf::from("404.html"));
+    }
+}
