@@ -1,3 +1,6 @@
+use super::minting::ID_LEN;
+use super::normalise::{TEXT_LIMIT, fnv1a, mix, normalise, truncate};
+use super::similarity::{SHORT_WORDS, bigrams, shared};
 use super::*;
 
 const P1: &str = "In the spring of 1999 the foreign ministry in Kabul received a delegation \
