@@ -82,7 +82,12 @@ pub fn check(root: &Path) -> Result<CheckReport, Failure> {
         site.assets.iter().map(|a| slashed(&a.path)),
     );
     let problems = output.problems(checked.archive.config.base_path());
-    if let Some(failure) = check::site_failure(Path::new(""), problems) {
+    let from: std::collections::BTreeMap<String, PathBuf> = site
+        .pages
+        .iter()
+        .filter_map(|p| Some((slashed(&p.path), p.from.clone()?)))
+        .collect();
+    if let Some(failure) = check::site_failure(&from, problems) {
         return Err(failure);
     }
     Ok(CheckReport {
@@ -95,7 +100,12 @@ pub fn check(root: &Path) -> Result<CheckReport, Failure> {
 /// `base_url`, for links starting with `/`.
 pub fn check_site(dir: &Path, base_path: &str) -> Result<(), Failure> {
     let problems = check::site::Output::read(dir)?.problems(base_path);
-    check::site_failure(dir, problems).map_or(Ok(()), Err)
+    let pages = problems
+        .iter()
+        .filter_map(|p| p.split_once(": "))
+        .map(|(page, _)| (page.to_string(), dir.join(page)))
+        .collect();
+    check::site_failure(&pages, problems).map_or(Ok(()), Err)
 }
 
 /// Builds the archive into its output folder.

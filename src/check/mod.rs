@@ -71,8 +71,12 @@ pub fn retired(documents: &[Document]) -> Vec<RetiredId> {
         .collect()
 }
 
-/// The problems `site::Output::problems` found, as one failure naming each page.
-pub fn site_failure(out: &Path, problems: Vec<String>) -> Option<Failure> {
+/// The problems `site::Output::problems` found, as one failure. Each names the
+/// content file behind its page, from `files` (page → file), or else the page.
+pub fn site_failure(
+    files: &std::collections::BTreeMap<String, std::path::PathBuf>,
+    problems: Vec<String>,
+) -> Option<Failure> {
     if problems.is_empty() {
         return None;
     }
@@ -80,8 +84,12 @@ pub fn site_failure(out: &Path, problems: Vec<String>) -> Option<Failure> {
         .into_iter()
         .map(|p| {
             let (page, what) = p.split_once(": ").unwrap_or(("", p.as_str()));
-            Diagnostic::error(out.join(page), what.to_string())
-                .help("fix the link in the content or template that produced it")
+            match files.get(page) {
+                Some(file) => Diagnostic::error(file, format!("on the page {page}: {what}"))
+                    .help("fix the link in this file, or in the template that wrote it"),
+                None => Diagnostic::error(page, what.to_string())
+                    .help("fix the link in the template or content that wrote it"),
+            }
         })
         .collect();
     Some(Failure::new(diagnostics))

@@ -21,8 +21,10 @@ pub use timeline::Entry;
 pub struct Linked {
     /// For each document, the target of each cross-reference (`Mark::CrossRef(i)`).
     pub document_links: Vec<Vec<Option<Target>>>,
-    /// The same for each entity annotation.
+    /// The same for each entity annotation…
     pub entity_links: Vec<Vec<Option<Target>>>,
+    /// …and for each source's note.
+    pub source_links: Vec<Vec<Option<Target>>>,
     /// For each entity, where it is mentioned and what it is mentioned with.
     pub entities: Vec<EntityLinks>,
     /// For each source, every citation of it: `(document, index in its citations)`,
@@ -71,11 +73,27 @@ pub fn link(archive: &Archive, parsed: &Parsed) -> Linked {
             )
         })
         .collect();
+    let source_links = parsed
+        .sources
+        .iter()
+        .zip(&archive.sources)
+        .map(|(note, source)| match (note, &source.note) {
+            (Some(text), Some(note)) => anchors.resolve(
+                &note.file,
+                None,
+                &text.links,
+                &archive.unreadable,
+                &mut diagnostics,
+            ),
+            _ => Vec::new(),
+        })
+        .collect();
     let (entities, unmentioned) = entities::index(&archive.entities, documents);
     diagnostics.extend(unmentioned);
     Linked {
         document_links,
         entity_links,
+        source_links,
         entities,
         citations: citations_by_source(archive.sources.len(), documents),
         timeline: timeline::entries(documents),

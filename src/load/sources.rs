@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use biblatex::{Bibliography, ChunksExt};
 
-use super::{is_slug, read_text};
+use super::{SourceFile, is_slug, read_text};
 use crate::diagnostics::{self, Diagnostic};
 
 /// One bibliography record, its fields as plain text.
@@ -20,6 +20,38 @@ pub struct Source {
     /// Field name (lower-case) → value.
     pub fields: BTreeMap<String, String>,
     pub path: std::path::PathBuf,
+    /// The `note` field, Markdown, where it stands in its file.
+    pub note: Option<Note>,
+}
+
+/// A source's note: Markdown at `range` of `file`.
+#[derive(Debug, Clone)]
+pub struct Note {
+    pub file: SourceFile,
+    pub range: std::ops::Range<usize>,
+}
+
+impl Note {
+    /// Locates `value` in `text` from `from` on; a value whose file escapes it
+    /// (TOML's `\n`, say) is parsed on its own, with positions within the note.
+    fn new(path: &Path, text: &Arc<str>, from: usize, value: &str) -> Note {
+        match text[from..].find(value) {
+            Some(at) => Note {
+                file: SourceFile {
+                    path: path.to_path_buf(),
+                    text: Arc::clone(text),
+                },
+                range: from + at..from + at + value.len(),
+            },
+            None => Note {
+                file: SourceFile {
+                    path: path.to_path_buf(),
+                    text: Arc::from(value),
+                },
+                range: 0..value.len(),
+            },
+        }
+    }
 }
 
 impl Source {
@@ -130,15 +162,20 @@ pub fn parse_bib(path: &Path, text: &Arc<str>) -> Result<Vec<Source>, Diagnostic
     })?;
     Ok(bibliography
         .iter()
-        .map(|entry| Source {
-            key: entry.key.clone(),
-            kind: entry.entry_type.to_string().to_lowercase(),
-            fields: entry
+        .map(|entry| {
+            let fields: BTreeMap<String, String> = entry
                 .fields
                 .iter()
                 .map(|(k, v)| (k.to_lowercase(), v.format_verbatim()))
-                .collect(),
-            path: path.to_path_buf(),
+                .collect();
+            let start = text.find(&format!("{{{},", entry.key)).unwrap_or(0);
+            Source {
+                key: entry.key.clone(),
+                kind: entry.entry_type.to_string().to_lowercase(),
+                note: fields.get("note").map(|n| Note::new(path, text, start, n)),
+                fields,
+                path: path.to_path_buf(),
+            }
         })
         .collect())
 }
@@ -180,7 +217,9 @@ pub fn parse_toml(path: &Path, text: &Arc<str>) -> Result<Vec<Source>, Diagnosti
                     plain.insert(name.to_lowercase(), value);
                 }
             }
+            let start = text.find(&format!("[{key}]")).unwrap_or(0);
             Ok(Source {
+                note: plain.get("note").map(|n| Note::new(path, text, start, n)),
                 key,
                 kind,
                 fields: plain,

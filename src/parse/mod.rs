@@ -5,8 +5,9 @@
 //! Documents are independent here, so they are parsed in parallel. Block ids come
 //! from `crate::ids`, given what the lock file recorded for the document, so they
 //! stay the same across edits; the updated lock is returned alongside. Entity
-//! annotations go through the same walk, so mentions, citations, notes and links
-//! in them are found and checked like a document's, but their blocks get no ids.
+//! annotations and source notes go through the same walk, so mentions, citations,
+//! notes and links in them are found and checked like a document's, but their
+//! blocks get no ids.
 
 pub mod body;
 pub mod citations;
@@ -164,6 +165,8 @@ pub struct Parsed {
     pub documents: Vec<Document>,
     /// Each entity's annotation, in the archive's entity order.
     pub entities: Vec<Text>,
+    /// Each source's note, in the archive's source order.
+    pub sources: Vec<Option<Text>>,
     pub lock: Lock,
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -188,11 +191,23 @@ pub fn parse(archive: &Archive) -> Parsed {
     let entities: Vec<(Text, Vec<Diagnostic>)> = archive
         .entities
         .par_iter()
-        .map(|entity| parse_text(&entity.file, entity.body_start, &lookup))
+        .map(|entity| {
+            let range = entity.body_start..entity.file.text.len();
+            parse_text(&entity.file, range, &lookup)
+        })
+        .collect();
+    let sources: Vec<Option<(Text, Vec<Diagnostic>)>> = archive
+        .sources
+        .par_iter()
+        .map(|source| {
+            let note = source.note.as_ref()?;
+            Some(parse_text(&note.file, note.range.clone(), &lookup))
+        })
         .collect();
     let mut parsed = Parsed {
         documents: Vec::with_capacity(results.len()),
         entities: Vec::with_capacity(entities.len()),
+        sources: Vec::with_capacity(sources.len()),
         lock: Lock::default(),
         diagnostics: registry_diagnostics,
     };
@@ -208,6 +223,12 @@ pub fn parse(archive: &Archive) -> Parsed {
         parsed.entities.push(text);
         parsed.diagnostics.extend(diagnostics);
     }
+    for note in sources {
+        parsed.sources.push(note.map(|(text, diagnostics)| {
+            parsed.diagnostics.extend(diagnostics);
+            text
+        }));
+    }
     parsed
 }
 
@@ -217,10 +238,11 @@ pub fn parse_document(
     previous: &DocLock,
     lookup: &markdown::Lookup,
 ) -> (Document, DocLock, Vec<Diagnostic>) {
+    let file = &source.file;
     let walked = markdown::walk(
-        &source.file.path,
-        &source.file.text,
-        source.body_start,
+        &file.path,
+        &file.text,
+        source.body_start..file.text.len(),
         lookup,
     );
     let keys: Vec<BlockKey> = walked
@@ -255,13 +277,14 @@ pub fn parse_document(
     (document, doc_lock, diagnostics)
 }
 
-/// Parses a text whose blocks are not citable: an entity annotation.
+/// Parses a text whose blocks are not citable, at `range` of `file`: an entity
+/// annotation, or a source's note.
 pub fn parse_text(
     file: &SourceFile,
-    body_start: usize,
+    range: std::ops::Range<usize>,
     lookup: &markdown::Lookup,
 ) -> (Text, Vec<Diagnostic>) {
-    let walked = markdown::walk(&file.path, &file.text, body_start, lookup);
+    let walked = markdown::walk(&file.path, &file.text, range, lookup);
     let ids = vec![String::new(); walked.blocks.len()];
     assemble(walked, ids, false)
 }

@@ -56,7 +56,9 @@ pub(super) fn pages(
             };
             let annotation = writer.write(&site.parsed.entities[e].body);
             let view = EntityView::new(entity, links, documents, &summaries, own, annotation);
-            base.render(&here, "entity.html", "entity", &view)
+            Ok(base
+                .render(&here, "entity.html", "entity", &view)?
+                .from(&entity.file.path))
         })
         .collect::<Result<_, Failure>>()?;
     pages.insert(0, index);

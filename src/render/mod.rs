@@ -47,6 +47,15 @@ pub struct Rendered {
     /// Relative to the output root, e.g. `khaksar-timeline/index.html`.
     pub path: PathBuf,
     pub html: String,
+    /// The content file the page shows, for reports about it.
+    pub from: Option<PathBuf>,
+}
+
+impl Rendered {
+    fn from(mut self, file: &std::path::Path) -> Rendered {
+        self.from = Some(file.to_path_buf());
+        self
+    }
 }
 
 /// What every page's bodies need to name entities, sources and documents,
@@ -156,7 +165,8 @@ impl Renderer {
                 let page = Page::Document(&doc.source.slug);
                 let here = context.here(page);
                 let view = document::DocView::new(doc, targets, &here, &catalog);
-                context.render(&here, "document.html", "doc", &view)
+                let page = context.render(&here, "document.html", "doc", &view)?;
+                Ok(page.from(&doc.source.file.path))
             })
             .collect();
         pages.extend(rendered?);
@@ -211,6 +221,7 @@ impl<'a> Base<'a> {
         Ok(Rendered {
             path: here.page.file(),
             html,
+            from: None,
         })
     }
 }

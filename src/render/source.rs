@@ -4,6 +4,7 @@
 use rayon::prelude::*;
 use serde::Serialize;
 
+use super::body::{Blocks, Writer};
 use super::paths::Page;
 use super::view::{DocSummary, by_document};
 use super::{Base, Rendered, Site};
@@ -44,9 +45,23 @@ pub(super) fn pages(
     let mut pages: Vec<Rendered> = sources
         .par_iter()
         .zip(&cited)
-        .map(|(source, cited)| {
-            let view = SourceView::new(source, cited, documents);
-            base.page(Page::Source(&source.key), "source.html", "source", &view)
+        .enumerate()
+        .map(|(s, (source, cited))| {
+            let here = base.here(Page::Source(&source.key));
+            let note = site.parsed.sources[s].as_ref().map(|text| {
+                let writer = Writer {
+                    here: &here,
+                    catalog: base.catalog,
+                    text,
+                    targets: &site.linked.source_links[s],
+                    blocks: Blocks::Plain,
+                };
+                writer.write(&text.body)
+            });
+            let view = SourceView::new(source, cited, documents, note);
+            Ok(base
+                .render(&here, "source.html", "source", &view)?
+                .from(&source.path))
         })
         .collect::<Result<_, Failure>>()?;
     pages.insert(0, index);
@@ -87,6 +102,8 @@ pub struct SourceView<'a> {
     pub documents: Vec<CitationGroup<'a>>,
     /// The record's `url`, when it is safe to link to.
     pub url: Option<&'a str>,
+    /// The record's `note`, rendered from Markdown.
+    pub note: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -108,6 +125,7 @@ impl<'a> SourceView<'a> {
         source: &'a Source,
         cited: &[(usize, &'a Citation)],
         documents: &'a [DocSummary<'a>],
+        note: Option<String>,
     ) -> Self {
         let url = source.field("url").filter(|u| crate::url::is_safe(u));
         let citations = cited.iter().map(|&(d, c)| {
@@ -135,6 +153,7 @@ impl<'a> SourceView<'a> {
                 .collect(),
             documents: groups,
             url,
+            note,
         }
     }
 }

@@ -78,9 +78,10 @@ fn options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
-/// Walks the Markdown `body`, which starts at byte `body_start` of `source`.
-pub fn walk(path: &Path, source: &Arc<str>, body_start: usize, lookup: &Lookup) -> Walked {
-    let body = &source[body_start..];
+/// Walks the Markdown at `range` of `source`, the whole text of the file at `path`.
+pub fn walk(path: &Path, source: &Arc<str>, range: Range<usize>, lookup: &Lookup) -> Walked {
+    let body_start = range.start;
+    let body = &source[range];
     // `[@key, p. 1]` has no link definition: claim it as a citation.
     let mut cite = |link: pulldown_cmark::BrokenLink<'_>| {
         citations::parse_group(&link.reference).map(|_| {

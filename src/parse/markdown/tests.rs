@@ -31,7 +31,7 @@ fn walk_with(
     let walked = walk(
         Path::new("t.md"),
         &source,
-        0,
+        0..source.len(),
         &Lookup {
             entities: &registry,
             sources: &bibliography,
