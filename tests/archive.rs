@@ -1,10 +1,11 @@
 //! Builds this repository's own archive and checks the site a reader gets: a page per
 //! document, the home page listing them, the files GitHub Pages needs, footnotes and
 //! timeline cross-references that work, and links that work wherever the site is hosted.
+//! The archive is built once, on first use, and every test reads that build.
 
 mod common;
 
-use common::{Archive, Site, text_of};
+use common::{Site, text_of};
 
 /// The five documents, by slug, with the title each states (`None`: untitled).
 const DOCUMENTS: &[(&str, Option<&str>)] = &[
@@ -25,8 +26,8 @@ const DOCUMENTS: &[(&str, Option<&str>)] = &[
 const BASE_PATH: &str = "/";
 const BASE_URL: &str = "https://lectern.example.org/";
 
-fn build() -> Site {
-    Archive::repository().build()
+fn build() -> &'static Site {
+    common::repository_site()
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! Faithful text: each seed document, word for word, is what a reader of its page reads.
 //!
-//! The seeds in `../shared/seeds/` are the originals as plain text. The reading text
+//! The originals in `tests/originals/` are the seed documents as plain text, under
+//! their seed file names. The reading text
 //! of a rendered document is `article.document` in document order (header, body,
 //! notes) without what the editor added: supplied headings, editorial notes and
 //! annotations, visually hidden helpers, the metadata line, the "Untitled" heading,
@@ -14,21 +15,12 @@
 mod common;
 
 use std::fs;
-use std::path::PathBuf;
 
 use common::{Archive, Site};
 
-fn seed(number: &str) -> String {
-    let dir = common::repository_root().join("../shared/seeds");
-    let entries = fs::read_dir(&dir).unwrap_or_else(|e| panic!("read {}: {e}", dir.display()));
-    let path: PathBuf = entries
-        .map(|e| e.expect("read a seed entry").path())
-        .find(|p| {
-            p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with(&format!("{number}_")))
-        })
-        .unwrap_or_else(|| panic!("no seed {number}_*.txt in {}", dir.display()));
+/// The original `name` in `tests/originals/`.
+fn original(name: &str) -> String {
+    let path = common::repository_root().join("tests/originals").join(name);
     fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()))
 }
 
@@ -79,40 +71,45 @@ fn assert_same_words(slug: &str, expected: &[String], actual: &[String]) {
     );
 }
 
-fn assert_faithful(seed_number: &str, slug: &str) {
-    let site = Archive::repository().build();
-    let expected = words(&seed(seed_number));
-    let actual = reading_words(&site, &format!("{slug}/index.html"));
-    assert!(
-        expected.len() > 100,
-        "seed {seed_number} is a whole document"
-    );
+fn assert_faithful(original_name: &str, slug: &str) {
+    let expected = words(&original(original_name));
+    let actual = reading_words(common::repository_site(), &format!("{slug}/index.html"));
+    assert!(expected.len() > 100, "{original_name} is a whole document");
     assert_same_words(slug, &expected, &actual);
 }
 
 #[test]
 fn seed_000_cia_and_isi_a_failed_marriage() {
-    assert_faithful("000", "cia-and-isi-a-failed-marriage");
+    assert_faithful("000_d25c509275142903.txt", "cia-and-isi-a-failed-marriage");
 }
 
 #[test]
 fn seed_001_khaksar_timeline() {
-    assert_faithful("001", "khaksar-timeline");
+    assert_faithful("001_50e72d232477a9f4.txt", "khaksar-timeline");
 }
 
 #[test]
 fn seed_002_pakistan_generals_and_the_taliban() {
-    assert_faithful("002", "pakistan-generals-and-the-taliban");
+    assert_faithful(
+        "002_80bca2bc6d16808f.txt",
+        "pakistan-generals-and-the-taliban",
+    );
 }
 
 #[test]
 fn seed_003_al_qaeda_and_the_afghan_taliban() {
-    assert_faithful("003", "al-qaeda-and-the-afghan-taliban");
+    assert_faithful(
+        "003_03055a5d3c9a0284.txt",
+        "al-qaeda-and-the-afghan-taliban",
+    );
 }
 
 #[test]
 fn seed_004_pakistans_biggest_afghan_mistake() {
-    assert_faithful("004", "pakistans-biggest-afghan-mistake");
+    assert_faithful(
+        "004_f80b802c3c7e95b7.txt",
+        "pakistans-biggest-afghan-mistake",
+    );
 }
 
 /// The extraction itself: markers and editorial parts are handled as described above.

@@ -3,14 +3,17 @@
 //!
 //! - Property tests feed `build` and `check` arbitrary document bodies, and bodies
 //!   made of the syntax lectern interprets (citations, CriticMarkup, footnotes,
-//!   callouts, heading attributes). A failed build is a fine answer; a panic is not,
-//!   and a successful build always writes the document's page.
+//!   callouts, heading attributes). A panic is never an answer: a successful build
+//!   writes the document's page, with its title; a failed one reports errors about
+//!   the document, each printed with the file, line and column it points at; and
+//!   `check` agrees with `build`.
 //! - Large documents (megabytes, very long paragraphs, thousands of footnotes and
-//!   headings, deep nesting) build, or fail with a report. These assert the outcome,
-//!   not the time; they are sized to stay fast in a debug build.
+//!   headings, deep nesting) build, and all of their input reaches the page. These
+//!   assert the outcome, not the time; they are sized to stay fast in a debug build.
 //! - Panics found by the property tests and by the fuzz target (`fuzz/`) stay here
-//!   as regression tests named after what triggers them.
-//! - Two builds of one archive into two folders are byte-identical.
+//!   as regression tests named after what triggers them, asserting the outcome.
+//! - Two builds of one archive into two folders, and a build of a second copy, are
+//!   the same files byte for byte, with the same lock.
 //!
 //! Every archive here is a [`fixture`]: two entities (with aliases and a spelling
 //! both claim), two sources and a second document to cross-reference, so every
@@ -20,8 +23,7 @@ mod common;
 
 use std::time::Instant;
 
-use common::{Archive, assert_same_files, snapshot};
-use lectern::BuildSummary;
+use common::{Archive, Site, assert_same_files};
 use lectern::diagnostics::{Diagnostic, Failure};
 use proptest::prelude::*;
 
@@ -86,24 +88,41 @@ fn document(body: &str) -> String {
     format!("+++\ntitle = \"Under test\"\n+++\n{body}")
 }
 
+/// The file every fixture varies: the only one an error may be about.
+const DOC_PATH: &str = "content/documents/doc.md";
+
 /// Checks and builds `archive` as the CLI would, rendering every diagnostic, and
-/// asserts what must hold whatever the input. Returns the build's result.
-fn check_and_build(archive: &Archive) -> Result<BuildSummary, Failure> {
+/// asserts what must hold whatever the input: check and build agree; a successful
+/// build wrote the document's page; a failed one reports at least one error, every
+/// error about `doc.md` (the other files of the fixture are valid). Returns the
+/// build's result.
+fn check_and_build(archive: &Archive) -> Result<Site, Failure> {
     let checked = lectern::check(archive.root());
     match &checked {
         Ok(report) => render(&report.warnings),
         Err(failure) => render(&failure.0),
     }
-    let built = archive.try_build_to(&archive.out());
+    let built = archive.try_build();
     match &built {
-        Ok(summary) => {
-            render(&summary.warnings);
+        Ok(site) => {
+            render(&site.summary.warnings);
             assert!(
                 archive.out().join(SLUG).join("index.html").is_file(),
                 "the build succeeded but wrote no {SLUG}/index.html"
             );
         }
-        Err(failure) => render(&failure.0),
+        Err(failure) => {
+            render(&failure.0);
+            let errors: Vec<&Diagnostic> = failure.0.iter().filter(|d| d.is_error()).collect();
+            assert!(!errors.is_empty(), "a failed build reports an error");
+            for error in errors {
+                assert_eq!(
+                    error.path,
+                    std::path::Path::new(DOC_PATH),
+                    "an error about another file than the one under test:\n{error}"
+                );
+            }
+        }
     }
     assert_eq!(
         checked.is_ok(),
@@ -115,11 +134,41 @@ fn check_and_build(archive: &Archive) -> Result<BuildSummary, Failure> {
     built
 }
 
-/// Renders each diagnostic as the CLI prints it, and locates it in its file.
+/// Renders each diagnostic as the CLI prints it: the report names the file, and,
+/// where the diagnostic points into the file, the same line and column that
+/// `line_col` gives.
 fn render(diagnostics: &[Diagnostic]) {
     for d in diagnostics {
-        let _ = (d.to_string(), d.line_col());
+        let text = d.to_string();
+        let path = d.path.display().to_string();
+        assert!(
+            text.contains(&path),
+            "the report does not name {path}:\n{text}"
+        );
+        if let Some((line, column)) = d.line_col() {
+            assert!(
+                text.contains(&format!("{path}:{line}:{column}")),
+                "the report does not point at {path}:{line}:{column}:\n{text}"
+            );
+        }
     }
+}
+
+/// The diagnostics of a failed build, expecting failure.
+fn errors_of(result: Result<Site, Failure>) -> Vec<Diagnostic> {
+    match result {
+        Ok(site) => panic!("the build succeeded ({} pages)", site.summary.pages),
+        Err(failure) => failure.0,
+    }
+}
+
+/// The one error of a failed build, as `(message, line and column)`.
+fn the_error(result: Result<Site, Failure>) -> (String, Option<(usize, usize)>) {
+    let errors = errors_of(result);
+    let [error] = errors.as_slice() else {
+        panic!("expected one error, got {}: {errors:#?}", errors.len());
+    };
+    (error.message.clone(), error.line_col())
 }
 
 fn outcome<T>(result: &Result<T, Failure>) -> String {
@@ -129,22 +178,33 @@ fn outcome<T>(result: &Result<T, Failure>) -> String {
     }
 }
 
-fn build_document(text: &str) -> Result<BuildSummary, Failure> {
+fn build_document(text: &str) -> Result<Site, Failure> {
     check_and_build(&fixture(text))
 }
 
 /// Builds `text` once, without a separate check, expecting success; panics with
 /// the report otherwise. For large inputs.
-fn builds(text: &str) -> BuildSummary {
-    let archive = fixture(text);
-    let summary = archive
-        .try_build_to(&archive.out())
-        .unwrap_or_else(|failure| panic!("the build failed:\n{failure}"));
-    assert!(archive.out().join(SLUG).join("index.html").is_file());
-    summary
+fn builds(text: &str) -> Site {
+    fixture(text).build()
+}
+
+/// How many times `needle` occurs in the page of the document under test.
+fn occurrences(site: &Site, needle: &str) -> usize {
+    site.read(&format!("{SLUG}/index.html"))
+        .matches(needle)
+        .count()
 }
 
 // Property tests.
+
+/// Builds `body` under a title: either a page that shows the title, or a report
+/// about `doc.md` (which `check_and_build` asserts).
+fn titled_page_or_report(body: &str) {
+    if let Ok(site) = build_document(&document(body)) {
+        site.page(&format!("{SLUG}/index.html"))
+            .has_text("article.document h1", "Under test");
+    }
+}
 
 /// Pieces of the syntax lectern interprets, and text around them.
 const FRAGMENTS: &[&str] = &[
@@ -220,17 +280,19 @@ proptest! {
 
     #[test]
     fn any_text_as_a_body_never_panics(body in any::<String>()) {
-        let _ = build_document(&document(&body));
+        titled_page_or_report(&body);
     }
 
     #[test]
     fn any_text_as_a_whole_file_never_panics(text in "(\\+\\+\\+\n)?[^\\x00]{0,200}") {
-        let _ = build_document(&text);
+        if let Ok(site) = build_document(&text) {
+            site.page(&format!("{SLUG}/index.html")).count("article.document", 1);
+        }
     }
 
     #[test]
     fn markup_soup_as_a_body_never_panics(body in soup()) {
-        let _ = build_document(&document(&body));
+        titled_page_or_report(&body);
     }
 }
 
@@ -242,44 +304,90 @@ proptest! {
 /// inside `é` ("byte index is not a char boundary").
 #[test]
 fn a_trailing_id_after_two_spaces_and_a_multibyte_letter() {
-    let archive = fixture(&document("é  {#i}\n"));
-    let built = check_and_build(&archive);
-    built.unwrap_or_else(|failure| panic!("the build failed:\n{failure}"));
-    let page = std::fs::read_to_string(archive.out().join("doc/index.html")).unwrap();
-    assert!(
-        page.contains("<p id=\"i\""),
-        "the paragraph takes its id:\n{page}"
-    );
+    let site = check_and_build(&fixture(&document("é  {#i}\n")))
+        .unwrap_or_else(|failure| panic!("the build failed:\n{failure}"));
+    site.page("doc/index.html").has_text(".doc-body p#i", "é");
 }
 
 /// The same cut, longer than the plain text: "attempt to subtract with overflow".
 #[test]
 fn a_trailing_id_after_many_spaces() {
-    builds(&document(&format!("a{}{{#ab}}\n", " ".repeat(30))));
+    let site = builds(&document(&format!("a{}{{#ab}}\n", " ".repeat(30))));
+    site.page("doc/index.html").has_text(".doc-body p#ab", "a");
 }
+
+const UNCLOSED_NOTE: &str = "unclosed CriticMarkup `{>>` in this paragraph";
 
 /// Text inside an editorial note is not block text, so the cut underflowed.
 #[test]
 fn a_trailing_id_inside_an_open_note() {
-    let _ = build_document(&document("{>>{#a}\n"));
+    let (message, at) = the_error(build_document(&document("{>>{#a}\n")));
+    assert_eq!((message.as_str(), at), (UNCLOSED_NOTE, Some((4, 1))));
 }
 
 /// `critic.rs` `close_note` slices the pending events from where the note opened,
 /// but a block quote's closing tag flushed them first; found by the property tests.
 #[test]
 fn a_note_left_open_in_a_callout_in_a_list_item() {
-    let _ = build_document(&document("- > [!note]{>>"));
-    let _ = build_document(&document("- > A quote {>>never closed.\n"));
+    for body in ["- > [!note]{>>", "- > A quote {>>never closed.\n"] {
+        let (message, at) = the_error(build_document(&document(body)));
+        assert_eq!(
+            (message.as_str(), at),
+            (UNCLOSED_NOTE, Some((4, 1))),
+            "{body:?}"
+        );
+    }
 }
 
 /// `critic.rs` `close_note` sliced the body's events from where the note opened in
 /// the footnote definition's events ("range start index … out of range").
 #[test]
 fn a_note_left_open_in_a_footnote_definition() {
-    let _ = build_document(&document("[^1]:{>>\n\nu\n"));
-    let _ = build_document(&document(
+    let errors = errors_of(build_document(&document("[^1]:{>>\n\nu\n")));
+    let found: Vec<(&str, Option<(usize, usize)>)> = errors
+        .iter()
+        .map(|d| (d.message.as_str(), d.line_col()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                "footnote `[^1]` is defined but never referenced",
+                Some((4, 1))
+            ),
+            (UNCLOSED_NOTE, Some((4, 1))),
+        ]
+    );
+    let (message, _) = the_error(build_document(&document(
         "Text.[^1]\n\n[^1]: A note {>>never closed.\n\nThe next paragraph.\n",
-    ));
+    )));
+    assert_eq!(message, UNCLOSED_NOTE);
+}
+
+/// The unclosed-note error points at the paragraph it is in…
+#[test]
+fn an_unclosed_note_is_reported_in_its_paragraph() {
+    let (message, at) = the_error(build_document(&document(
+        "One.\n\nTwo {>>never closed.\n\nThree.\n",
+    )));
+    assert_eq!((message.as_str(), at), (UNCLOSED_NOTE, Some((6, 1))));
+}
+
+/// …but in a footnote it points at the last citable block before the note
+/// (`close_critic` in `src/parse/markdown/critic.rs` takes `blocks.last()`), here
+/// `Text.[^1]` on line 4, not the definition on line 6.
+#[test]
+#[ignore = "bug: an unclosed `{>>` in a footnote definition is reported at the previous paragraph's line"]
+fn an_unclosed_note_in_a_footnote_is_reported_in_the_footnote() {
+    let (message, at) = the_error(build_document(&document(
+        "Text.[^1]\n\n[^1]: A note {>>never closed.\n\nThe next paragraph.\n",
+    )));
+    assert_eq!(message, UNCLOSED_NOTE);
+    assert_eq!(
+        at.map(|(line, _)| line),
+        Some(6),
+        "the line of `[^1]: A note {{>>`"
+    );
 }
 
 /// An entity file is input too. `Snippet::new` (`src/parse/mod.rs`) cuts the block's
@@ -294,10 +402,22 @@ fn a_name_with_a_double_space_before_a_multibyte_letter() {
             "+++\nname = \"Mahmud  Ahmed\"\nkind = \"person\"\n+++\nA man.\n",
         )
         .document(SLUG, "+++\n+++\nMahmud  Ahmed’s men.\n");
-    let _ = check_and_build(&archive);
+    let site =
+        check_and_build(&archive).unwrap_or_else(|failure| panic!("the build failed:\n{failure}"));
+    let page = site.page("doc/index.html");
+    let mention = page.one(".doc-body a.mention");
+    assert_eq!(
+        mention.value().attr("href"),
+        Some("../entities/mahmud-ahmed/")
+    );
+    assert_eq!(common::text_of(mention), "Mahmud Ahmed");
+    site.page("entities/mahmud-ahmed/index.html")
+        .has_text(".kwic li", "¶ 1 Mahmud Ahmed’s men.")
+        .has_text(".kwic li mark", "Mahmud Ahmed");
 }
 
-// Large inputs. Each prints its time; none asserts it.
+// Large inputs. Each prints its time; none asserts it, but each asserts that all
+// of the input made it to the page.
 
 fn timed<T>(what: &str, f: impl FnOnce() -> T) -> T {
     let start = Instant::now();
@@ -319,8 +439,21 @@ fn a_ten_megabyte_document_builds() {
              *nobody* wrote it down until years later, in `a memo`.\n\n"
         ));
     }
-    let summary = timed("10 MB document", || builds(&document(&body)));
-    assert_eq!(summary.documents, 2);
+    let site = timed("10 MB document", || builds(&document(&body)));
+    assert_eq!(site.summary.documents, 2);
+    // Counted in the source: parsing 10 MB of HTML would take longer than the build.
+    assert_eq!(
+        occurrences(&site, "<a class=\"pilcrow\""),
+        n,
+        "a ¶ per paragraph"
+    );
+    assert_eq!(occurrences(&site, "<span class=\"citation\">"), n);
+    assert_eq!(occurrences(&site, "<mark class=\"ed-span\">"), n);
+    assert_eq!(
+        occurrences(&site, &format!("The US ambassador, note {n}.")),
+        1,
+        "the last paragraph's note"
+    );
 }
 
 /// Every copy of a paragraph needs its own id, minted after colliding with every
@@ -328,9 +461,17 @@ fn a_ten_megabyte_document_builds() {
 /// in a debug build), so this stays at 1,000.
 #[test]
 fn a_thousand_identical_paragraphs_build() {
-    timed("1,000 identical paragraphs", || {
+    let site = timed("1,000 identical paragraphs", || {
         builds(&document(&"The same words.\n\n".repeat(1_000)))
     });
+    let page = site.page("doc/index.html");
+    let paragraphs = page.select(".doc-body p[id]");
+    assert_eq!(paragraphs.len(), 1_000);
+    let ids: std::collections::BTreeSet<&str> = paragraphs
+        .iter()
+        .filter_map(|p| p.value().attr("id"))
+        .collect();
+    assert_eq!(ids.len(), 1_000, "each copy has an id of its own");
 }
 
 #[test]
@@ -340,7 +481,18 @@ fn a_hundred_thousand_word_paragraph_builds() {
     ];
     let paragraph: Vec<&str> = (0..100_000).map(|i| words[i % words.len()]).collect();
     let text = document(&format!("{}\n", paragraph.join(" ")));
-    timed("100,000-word paragraph", || builds(&text));
+    let site = timed("100,000-word paragraph", || builds(&text));
+    let page = site.page("doc/index.html");
+    page.count(".doc-body p[id]", 1);
+    // Every eighth word is Mahmud and every eighth Massoud: 12,500 mentions of each.
+    page.count(
+        ".doc-body a.mention[href='../entities/mahmud-ahmed/']",
+        12_500,
+    )
+    .count(
+        ".doc-body a.mention[href='../entities/ahmad-shah-massoud/']",
+        12_500,
+    );
 }
 
 #[test]
@@ -353,7 +505,15 @@ fn ten_thousand_footnotes_build() {
     for i in 0..10_000 {
         body.push_str(&format!("[^n{i}]: Note {i}, citing [@ap-2002-06-09].\n"));
     }
-    timed("10,000 footnotes", || builds(&document(&body)));
+    let site = timed("10,000 footnotes", || builds(&document(&body)));
+    let page = site.page("doc/index.html");
+    page.count(".doc-body sup.fn-ref", 10_000)
+        .count("section.footnotes li", 10_000)
+        .count("section.footnotes li a.cite", 10_000);
+    page.has_text(
+        "section.footnotes li#fn-n9999[value='10000'] p",
+        "Note 9999, citing [Associated Press, 6/9/2002].",
+    );
 }
 
 #[test]
@@ -363,7 +523,20 @@ fn a_list_nested_a_thousand_deep_builds() {
         body.push_str(&" ".repeat(depth * 2));
         body.push_str(&format!("- item {depth} by Mahmud\n"));
     }
-    timed("list nested 1,000 deep", || builds(&document(&body)));
+    let site = timed("list nested 1,000 deep", || builds(&document(&body)));
+    let html = site.read("doc/index.html");
+    // Counted in the source: an HTML parser stops nesting long before 1,000.
+    let start = html.find("<div class=\"doc-body\">").expect("a body");
+    let body = &html[start..start + html[start..].find("</div>").expect("closed")];
+    assert_eq!(body.matches("<ul>").count(), 1_000, "one list per level");
+    assert_eq!(body.matches("<li").count(), 1_000, "one item per level");
+    assert_eq!(
+        body.matches("<li id=").count(),
+        1,
+        "nested items are part of the top item's citable block"
+    );
+    assert_eq!(body.matches("by <a class=\"mention\"").count(), 1_000);
+    assert_eq!(occurrences(&site, "item 999 by <a class=\"mention\""), 1);
 }
 
 #[test]
@@ -376,22 +549,34 @@ fn five_thousand_headings_build() {
         ));
     }
     let text = format!("+++\nkind = \"timeline\"\n+++\n{body}");
-    timed("5,000 headings", || builds(&text));
+    let site = timed("5,000 headings", || builds(&text));
+    site.page("doc/index.html")
+        .count(".doc-body section.entry[data-date]", 5_000)
+        .has_text("section.entry h2#entry-4999", "Entry 4999");
+    // With the other document's one entry.
+    site.page("timeline/index.html")
+        .count(".timeline > li", 5_001);
 }
 
 // Determinism.
 
+/// Every file, byte for byte, and the same set of files: from one archive built
+/// twice (the second build reading the lock the first wrote), and from a second copy
+/// built from scratch, whose minted ids and lock must match the first's.
 #[test]
 fn two_builds_into_two_folders_are_byte_identical() {
-    let archive = fixture(&document(
+    let text = document(
         "General Mahmud Ahmed met [Ahmed](@ahmad-shah-massoud) in 2001.[^1] \
          [see @coll-directorate-s, p. 62; @ap-2002-06-09]\n\n\
          {==Peter Gross==}{>>Porter Goss.<<} See [April 1999](other.md#known).\n\n\
          > [!pullquote]\n> Bravery without thinking.\n\n\
          [^1]: Massoud said so. [The words](@coll-directorate-s \"p. 28\")\n",
-    ));
+    );
+    let archive = fixture(&text);
+    let copy = fixture(&text);
     let first = archive.build_to(&archive.scratch("first"));
     let second = archive.build_to(&archive.scratch("second"));
+    let elsewhere = copy.build();
     let files = first.files();
     for page in [
         "doc/index.html",
@@ -405,5 +590,9 @@ fn two_builds_into_two_folders_are_byte_identical() {
             "{page} is missing: {files:?}"
         );
     }
-    assert_same_files(&first.snapshot(), &snapshot(second.out()));
+    let reference = first.snapshot();
+    assert_same_files(&reference, &second.snapshot());
+    assert_same_files(&reference, &elsewhere.snapshot());
+    let lock = |a: &Archive| std::fs::read(a.root().join(lectern::LOCK_FILE)).unwrap();
+    assert_eq!(lock(&archive), lock(&copy), "the same ids are minted");
 }

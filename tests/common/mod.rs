@@ -9,7 +9,10 @@
 //!
 //! Everything a test builds stays inside its own temporary folder, which is removed
 //! when the last [`Archive`] or [`Site`] pointing at it is dropped; the repository's
-//! own files are only ever read.
+//! own files are only ever read. The one exception is [`repository_site`], this
+//! repository's archive built once per test binary for the tests that only read it:
+//! it lives in a folder of its own under Cargo's `target/tmp/`, replaced by the next
+//! run of the same test binary.
 
 #![allow(dead_code, unused_imports)] // Each test crate uses a different part of this module.
 
@@ -23,7 +26,7 @@ pub use site::{Page, Site, assert_same_files, selector, snapshot, text_of};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::rc::Rc;
+use std::sync::{Arc, LazyLock};
 
 use lectern::diagnostics::Failure;
 use lectern::{BuildOptions, BuildSummary};
@@ -33,23 +36,65 @@ use tempfile::TempDir;
 pub const SITE_TOML: &str =
     "title = \"Fixture archive\"\nbase_url = \"https://fixture.example.org/\"\n";
 
-/// An archive in a temporary folder, built up file by file.
+/// An archive in a folder of its own, built up file by file.
 pub struct Archive {
-    dir: Rc<TempDir>,
+    dir: Arc<Workspace>,
     root: PathBuf,
+}
+
+/// The folder holding an archive (`archive/`) and its builds.
+enum Workspace {
+    /// Removed when dropped.
+    Temporary(TempDir),
+    /// Kept after the run, for [`repository_site`], which lives in a `static`.
+    Kept(PathBuf),
+}
+
+impl Workspace {
+    fn temporary() -> Workspace {
+        let dir = tempfile::Builder::new()
+            .prefix("lectern-test-")
+            .tempdir()
+            .expect("create a temporary folder");
+        Workspace::Temporary(dir)
+    }
+
+    fn path(&self) -> &Path {
+        match self {
+            Workspace::Temporary(dir) => dir.path(),
+            Workspace::Kept(path) => path,
+        }
+    }
+}
+
+/// This repository's archive, built once per test binary (on first use), for tests
+/// that read the site and change nothing. Tests that edit the archive make their own
+/// copy with [`Archive::repository`].
+pub fn repository_site() -> &'static Site {
+    static SITE: LazyLock<Site> = LazyLock::new(|| {
+        // A `static` is never dropped, so a temporary folder would outlive the run:
+        // the site goes to a fixed folder per test binary instead, emptied first.
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("{}-repository", env!("CARGO_CRATE_NAME")));
+        if dir.exists() {
+            fs::remove_dir_all(&dir).unwrap_or_else(|e| panic!("remove {}: {e}", dir.display()));
+        }
+        Archive::repository_in(Workspace::Kept(dir)).build()
+    });
+    &SITE
 }
 
 impl Archive {
     /// An empty archive: not even `site.toml`.
     pub fn new() -> Archive {
-        let dir = tempfile::Builder::new()
-            .prefix("lectern-test-")
-            .tempdir()
-            .expect("create a temporary folder");
+        Archive::in_workspace(Workspace::temporary())
+    }
+
+    fn in_workspace(dir: Workspace) -> Archive {
         let root = dir.path().join("archive");
-        fs::create_dir(&root).expect("create the archive folder");
+        fs::create_dir_all(&root).unwrap_or_else(|e| panic!("create {}: {e}", root.display()));
         Archive {
-            dir: Rc::new(dir),
+            dir: Arc::new(dir),
             root,
         }
     }
@@ -70,7 +115,11 @@ impl Archive {
     /// `templates/` and `static/`. A copy, because a build updates `lectern.lock`
     /// beside `site.toml`, and tests must not change the repository.
     pub fn repository() -> Archive {
-        let archive = Archive::new();
+        Archive::repository_in(Workspace::temporary())
+    }
+
+    fn repository_in(dir: Workspace) -> Archive {
+        let archive = Archive::in_workspace(dir);
         let repo = repository_root();
         for name in [
             "site.toml",
@@ -132,13 +181,26 @@ impl Archive {
 
     /// Builds into `out`; panics with the whole report if the build fails.
     pub fn build_to(&self, out: &Path) -> Site {
-        match self.try_build_to(out) {
-            Ok(summary) => Site {
-                _dir: Rc::clone(&self.dir),
-                out: out.to_path_buf(),
-                summary,
-            },
-            Err(failure) => panic!("the build failed:\n{failure}"),
+        self.try_build_into(out)
+            .unwrap_or_else(|failure| panic!("the build failed:\n{failure}"))
+    }
+
+    /// Builds into [`Archive::out`], returning the site or the report.
+    pub fn try_build(&self) -> Result<Site, Failure> {
+        self.try_build_into(&self.out())
+    }
+
+    fn try_build_into(&self, out: &Path) -> Result<Site, Failure> {
+        self.try_build_to(out)
+            .map(|summary| self.site(out, summary))
+    }
+
+    /// The site a build of this archive wrote into `out`.
+    fn site(&self, out: &Path, summary: BuildSummary) -> Site {
+        Site {
+            _dir: Arc::clone(&self.dir),
+            out: out.to_path_buf(),
+            summary,
         }
     }
 
@@ -151,6 +213,22 @@ impl Archive {
                 summary.out.display()
             ),
             Err(failure) => failure,
+        }
+    }
+
+    /// Builds into [`Archive::out`] with `--locked`: panics with the whole report if
+    /// the build fails, or if it would change the archive's `lectern.lock`.
+    pub fn build_locked(&self) -> Site {
+        let out = self.out();
+        let built = lectern::build(&BuildOptions {
+            root: self.root().to_path_buf(),
+            out: Some(out.clone()),
+            locked: true,
+            ..BuildOptions::default()
+        });
+        match built {
+            Ok(summary) => self.site(&out, summary),
+            Err(failure) => panic!("the locked build failed:\n{failure}"),
         }
     }
 

@@ -3,17 +3,16 @@
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
+use std::sync::Arc;
 
 use lectern::BuildSummary;
 use scraper::{ElementRef, Html, Selector};
-use tempfile::TempDir;
 
-use super::files_under;
+use super::{Workspace, files_under};
 
 /// A built site.
 pub struct Site {
-    pub(super) _dir: Rc<TempDir>,
+    pub(super) _dir: Arc<Workspace>,
     pub(super) out: PathBuf,
     pub summary: BuildSummary,
 }
