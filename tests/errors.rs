@@ -164,7 +164,6 @@ fn two_entities_with_one_id_are_an_error() {
 /// mullah-omar": the registry checks spellings across entities without noticing
 /// that both are the one duplicate (`src/parse/mentions.rs`).
 #[test]
-#[ignore = "bug: a duplicate entity also gets a `claimed by X and X` error per spelling"]
 fn a_duplicate_entity_id_is_the_only_error() {
     let failure = two_entities_with_one_id();
     let errors: Vec<&str> = failure

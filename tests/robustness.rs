@@ -377,7 +377,6 @@ fn an_unclosed_note_is_reported_in_its_paragraph() {
 /// (`close_critic` in `src/parse/markdown/critic.rs` takes `blocks.last()`), here
 /// `Text.[^1]` on line 4, not the definition on line 6.
 #[test]
-#[ignore = "bug: an unclosed `{>>` in a footnote definition is reported at the previous paragraph's line"]
 fn an_unclosed_note_in_a_footnote_is_reported_in_the_footnote() {
     let (message, at) = the_error(build_document(&document(
         "Text.[^1]\n\n[^1]: A note {>>never closed.\n\nThe next paragraph.\n",

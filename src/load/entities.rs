@@ -81,6 +81,8 @@ pub fn load(root: &Path, dir: &Path) -> (Vec<EntitySource>, Vec<Diagnostic>) {
             );
         }
     }
+    // Reported once above; the first file stands in for the id from here on.
+    entities.dedup_by(|later, first| later.id == first.id);
     (entities, diagnostics)
 }
 

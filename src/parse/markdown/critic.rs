@@ -114,11 +114,13 @@ impl<'a> Walker<'a, '_> {
         ];
         for (is_open, marker) in open {
             if is_open {
-                let at = self
-                    .blocks
-                    .list
-                    .last()
-                    .map_or(0, |b| b.offset - self.at.base);
+                // In a footnote, at the footnote; else at the block being closed.
+                let at = self.notes.open_at().unwrap_or_else(|| {
+                    self.blocks
+                        .list
+                        .last()
+                        .map_or(0, |b| b.offset - self.at.base)
+                });
                 self.diagnostics.push(
                     self.at.error(format!("unclosed CriticMarkup `{marker}` in this paragraph"), at..at + 1)
                         .help("close a highlight with `==}` and a note with `<<}` before the paragraph ends"),

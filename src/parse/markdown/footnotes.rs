@@ -36,6 +36,8 @@ pub(super) struct Footnotes<'a> {
     definitions: BTreeMap<String, (Vec<Event<'a>>, String)>,
     /// The definition being read.
     open: Option<(String, Vec<Event<'a>>, String)>,
+    /// Where the definition being read starts in the body.
+    open_at: usize,
 }
 
 impl<'a> Footnotes<'a> {
@@ -53,6 +55,7 @@ impl<'a> Footnotes<'a> {
             references: BTreeMap::new(),
             definitions: BTreeMap::new(),
             open: None,
+            open_at: 0,
         }
     }
 
@@ -60,8 +63,14 @@ impl<'a> Footnotes<'a> {
         self.open.is_some()
     }
 
-    pub(super) fn open_definition(&mut self, label: &str) {
+    pub(super) fn open_definition(&mut self, label: &str, at: usize) {
         self.open = Some((label.to_string(), Vec::new(), String::new()));
+        self.open_at = at;
+    }
+
+    /// Where the open definition starts in the body, if one is open.
+    pub(super) fn open_at(&self) -> Option<usize> {
+        self.open.as_ref().map(|_| self.open_at)
     }
 
     pub(super) fn close_definition(&mut self) {

@@ -212,7 +212,9 @@ impl<'a> Walker<'a, '_> {
             return;
         }
         match event {
-            Event::Start(Tag::FootnoteDefinition(label)) => self.notes.open_definition(&label),
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                self.notes.open_definition(&label, range.start);
+            }
             Event::Start(Tag::BlockQuote(_)) => self.open_quote(range),
             Event::End(TagEnd::BlockQuote(_)) => self.close_quote(),
             Event::Start(Tag::Paragraph) if self.blocks.quiet == 0 => {
