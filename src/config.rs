@@ -34,6 +34,10 @@ pub struct SiteConfig {
     /// the editor is trusted; switch it on for content from less trusted hands.
     #[serde(default)]
     pub sanitize_html: bool,
+    /// The custom domain GitHub Pages serves the site at (`archive.example.org`):
+    /// written to a `CNAME` file. Leave it out for `user.github.io/<repo>/`.
+    #[serde(default)]
+    pub cname: Option<String>,
 }
 
 fn default_language() -> String {
@@ -58,6 +62,25 @@ impl SiteConfig {
         }
         if !config.base_url.ends_with('/') {
             config.base_url.push('/');
+        }
+        if let Some(domain) = &config.cname {
+            let host = config
+                .base_url
+                .split("://")
+                .nth(1)
+                .and_then(|rest| rest.split('/').next())
+                .unwrap_or("");
+            if domain != host {
+                let at = text.find(domain.as_str()).unwrap_or(0);
+                return Err(Diagnostic::error(
+                    path,
+                    format!("`cname` is `{domain}`, but `base_url` is on `{host}`"),
+                )
+                .at(&source, at..at + domain.len())
+                .help(format!(
+                    "write the bare domain the site is served at, e.g. cname = \"{host}\", with base_url = \"https://{host}/\""
+                )));
+            }
         }
         Ok(config)
     }
@@ -103,6 +126,20 @@ mod tests {
             parse("title = \"A\"\nbase_url = \"https://x.org/\"\nlanguag = \"en\"").unwrap_err();
         assert_eq!(e.line_col(), Some((3, 1)));
         assert_eq!(e.help.as_deref(), Some("did you mean `language`?"));
+    }
+
+    #[test]
+    fn cname_must_be_base_urls_host() {
+        let ok = parse(
+            "title = \"T\"\nbase_url = \"https://archive.example.org/\"\ncname = \"archive.example.org\"\n",
+        );
+        assert_eq!(ok.unwrap().cname.as_deref(), Some("archive.example.org"));
+        let err = parse("title = \"T\"\nbase_url = \"https://user.github.io/a/\"\ncname = \"archive.example.org\"\n").unwrap_err();
+        assert_eq!(
+            err.message,
+            "`cname` is `archive.example.org`, but `base_url` is on `user.github.io`"
+        );
+        assert_eq!(err.line_col(), Some((3, 10)));
     }
 
     #[test]

@@ -24,6 +24,7 @@ pub mod date;
 pub mod diagnostics;
 mod html;
 pub mod ids;
+pub mod init;
 mod link;
 pub mod load;
 mod parse;
@@ -136,6 +137,41 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, Failure> {
     })
 }
 
+/// A site built in memory, for `serve`: every file by its path.
+pub struct InMemory {
+    pub files: std::collections::BTreeMap<String, Vec<u8>>,
+    pub documents: usize,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Builds the archive at `root` in memory, writing only the lock file (when new
+/// blocks got ids).
+pub fn build_in_memory(root: &Path) -> Result<InMemory, Failure> {
+    let checked = check::archive(root)?;
+    let site = site(&checked)?;
+    if checked.lock_changed {
+        write::replace_file(
+            &root.join(LOCK_FILE),
+            checked.parsed.lock.to_toml().as_bytes(),
+        )?;
+    }
+    let mut files: std::collections::BTreeMap<String, Vec<u8>> = site
+        .assets
+        .into_iter()
+        .map(|a| (slashed(&a.path), a.bytes))
+        .collect();
+    files.extend(
+        site.pages
+            .into_iter()
+            .map(|p| (slashed(&p.path), p.html.into_bytes())),
+    );
+    Ok(InMemory {
+        files,
+        documents: checked.parsed.documents.len(),
+        warnings: checked.warnings,
+    })
+}
+
 /// The site's pages and generated files, in memory.
 struct Site {
     pages: Vec<render::Rendered>,
@@ -144,28 +180,32 @@ struct Site {
 
 fn site(checked: &Checked) -> Result<Site, Failure> {
     let renderer = render::Renderer::new(&checked.archive.root)?;
-    let pages = renderer.render(&render::Site {
+    let mut pages = renderer.render(&render::Site {
         archive: &checked.archive,
         parsed: &checked.parsed,
         linked: &checked.linked,
     })?;
-    Ok(Site {
-        pages,
-        assets: write::assets(
-            &checked.archive.root,
-            vec![
-                write::Asset {
-                    path: "syntax.css".into(),
-                    bytes: render::syntax_css().into_bytes(),
-                },
-                // GitHub Pages would otherwise run Jekyll and hide files starting with `_`.
-                write::Asset {
-                    path: ".nojekyll".into(),
-                    bytes: Vec::new(),
-                },
-            ],
-        )?,
-    })
+    let assets = write::assets(
+        &checked.archive.root,
+        vec![
+            write::Asset {
+                path: "syntax.css".into(),
+                bytes: render::syntax_css().into_bytes(),
+            },
+            // GitHub Pages would otherwise run Jekyll and hide files starting with `_`.
+            write::Asset {
+                path: ".nojekyll".into(),
+                bytes: Vec::new(),
+            },
+        ],
+    )?;
+    // A file of the archive's own `static/` (a `robots.txt`, say) wins over a
+    // generated one; pages always come from the templates.
+    pages.retain(|page| {
+        page.path.extension().is_some_and(|e| e == "html")
+            || !assets.iter().any(|asset| asset.path == page.path)
+    });
+    Ok(Site { pages, assets })
 }
 
 fn slashed(path: &Path) -> String {

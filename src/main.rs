@@ -34,17 +34,20 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
-    /// Build the site and serve it on 127.0.0.1.
+    /// Build the site in memory, serve it on 127.0.0.1, and rebuild and reload
+    /// the open pages on every change.
     Serve {
         /// The archive's folder, containing site.toml.
         #[arg(long, default_value = ".")]
         root: PathBuf,
-        /// Where to write the site (default: site.toml's output_dir under the root).
-        #[arg(long)]
-        out: Option<PathBuf>,
         /// Port to listen on; the next free one is used if it is taken.
         #[arg(long, default_value_t = 8000)]
         port: u16,
+    },
+    /// Create a new archive in DIR, with one sample of everything, ready to serve.
+    Init {
+        /// The folder to create; it must be empty or not exist yet.
+        dir: PathBuf,
     },
     /// Check the archive, and the site it would build, without writing anything.
     Check {
@@ -100,17 +103,14 @@ fn run(cli: Cli) -> Result<(), Failure> {
             );
             Ok(())
         }
-        Command::Serve { root, out, port } => {
-            let summary = lectern::build(&BuildOptions {
-                root,
-                out,
-                locked: false,
-                force: false,
-            })?;
-            for warning in &summary.warnings {
-                eprint!("{warning}");
-            }
-            lectern::serve::serve(&summary.out, port)
+        Command::Serve { root, port } => lectern::serve::serve(&root, port),
+        Command::Init { dir } => {
+            lectern::init::init(&dir)?;
+            println!(
+                "Created an archive in {0}. Read it with:\n\n    lectern serve --root {0}\n",
+                dir.display()
+            );
+            Ok(())
         }
         Command::Check {
             root,

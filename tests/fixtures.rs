@@ -399,7 +399,8 @@ fn help_describes_every_subcommand_and_option() {
         .success()
         .stdout_has("build")
         .stdout_has("serve")
-        .stdout_has("check");
+        .stdout_has("check")
+        .stdout_has("init");
     lectern(&["build", "--help"])
         .success()
         .stdout_has("--root")
@@ -409,9 +410,13 @@ fn help_describes_every_subcommand_and_option() {
     lectern(&["serve", "--help"])
         .success()
         .stdout_has("--root")
-        .stdout_has("--out")
         .stdout_has("--port");
-    lectern(&["check", "--help"]).success().stdout_has("--root");
+    lectern(&["check", "--help"])
+        .success()
+        .stdout_has("--root")
+        .stdout_has("--site")
+        .stdout_has("--base-path");
+    lectern(&["init", "--help"]).success().stdout_has("<DIR>");
 }
 
 #[test]

@@ -1,5 +1,7 @@
-//! Checking a built site as a browser would follow it: every internal link and
-//! fragment lands on a file and an id, and no page has the same id twice.
+//! Checking a built site as a browser would follow it: every page is well-formed
+//! HTML, every internal link and fragment lands on a file and an id, no page has
+//! the same id twice, and a document's map of retired ids (which its script
+//! follows) points only from ids that are gone to ids that are there.
 //!
 //! Runs on the pages a build is about to write (so `lectern check` sees the site
 //! it would build) or on a folder already written (`lectern check --site DIR`).
@@ -27,9 +29,14 @@ impl Output {
         pages: impl IntoIterator<Item = (String, String)>,
         others: impl IntoIterator<Item = String>,
     ) -> Output {
-        let pages: BTreeMap<String, String> = pages.into_iter().collect();
         let mut files: BTreeSet<String> = others.into_iter().collect();
-        files.extend(pages.keys().cloned());
+        let pages: BTreeMap<String, String> = pages
+            .into_iter()
+            .filter(|(path, _)| {
+                files.insert(path.clone());
+                path.ends_with(".html")
+            })
+            .collect();
         Output { files, pages }
     }
 
@@ -96,7 +103,19 @@ impl Output {
             })
             .collect();
         let mut problems = Vec::new();
+        let redirects = Selector::parse("script#lectern-doc").expect("a valid selector");
         for (page, html) in &parsed {
+            for error in &html.errors {
+                problems.push(format!("{page}: not well-formed HTML: {error}"));
+            }
+            if let Some(script) = html.select(&redirects).next() {
+                let known = &ids[page];
+                problems.extend(
+                    retired_problems(&script.text().collect::<String>(), known)
+                        .into_iter()
+                        .map(|p| format!("{page}: {p}")),
+                );
+            }
             let mut seen = BTreeSet::new();
             for id in html.select(&with_id).filter_map(|e| e.value().attr("id")) {
                 if !seen.insert(id) {
@@ -145,6 +164,31 @@ impl Output {
         let known = ids.get(file.as_str())?;
         (!known.contains(&fragment)).then(|| format!("{value:?} → no id `{fragment}` in {file}"))
     }
+}
+
+/// What is wrong with a document's redirect map, from the JSON of its script data.
+fn retired_problems(json: &str, ids: &BTreeSet<String>) -> Vec<String> {
+    let Ok(data) = serde_json::from_str::<serde_json::Value>(json) else {
+        return vec!["the page's script data is not JSON".into()];
+    };
+    let Some(map) = data.get("redirects").and_then(|r| r.as_object()) else {
+        return Vec::new();
+    };
+    let mut problems = Vec::new();
+    for (from, to) in map {
+        let to = to.as_str().unwrap_or("");
+        if ids.contains(from) {
+            problems.push(format!(
+                "the retired id `{from}` is still an id on the page"
+            ));
+        }
+        if !to.is_empty() && !ids.contains(to) {
+            problems.push(format!(
+                "the retired id `{from}` points to `{to}`, which is not on the page"
+            ));
+        }
+    }
+    problems
 }
 
 /// Where a link points, once resolved against the page it is on.
@@ -216,11 +260,11 @@ mod tests {
             [
                 (
                     "index.html".to_string(),
-                    "<a href=\"a/\">a</a><a href=\"a/#p1\">p</a><a href=\"a/#nope\">x</a><a href=\"b/\">b</a><a href=\"https://x.org/\">e</a><a href=\"../up\">u</a>".to_string(),
+                    "<!DOCTYPE html><title>t</title><a href=\"a/\">a</a><a href=\"a/#p1\">p</a><a href=\"a/#nope\">x</a><a href=\"b/\">b</a><a href=\"https://x.org/\">e</a><a href=\"../up\">u</a>".to_string(),
                 ),
                 (
                     "a/index.html".to_string(),
-                    "<p id=\"p1\">1</p><p id=\"p1\">2</p><a href=\"../style.css\">s</a><a href=\"/archive/a/#p1\">abs</a>".to_string(),
+                    "<!DOCTYPE html><title>t</title><p id=\"p1\">1</p><p id=\"p1\">2</p><a href=\"../style.css\">s</a><a href=\"/archive/a/#p1\">abs</a>".to_string(),
                 ),
             ],
             ["style.css".to_string()],
@@ -231,5 +275,23 @@ mod tests {
         assert!(problems[1].contains("\"a/#nope\" → no id `nope` in a/index.html"));
         assert!(problems[2].contains("\"b/\" → b/index.html, which does not exist"));
         assert!(problems[3].contains("\"../up\" leaves the site"));
+        let broken = Output::new(
+            [(
+                "d/index.html".to_string(),
+                "<!DOCTYPE html><title>t</title><p id=\"a\">x</p></div><script type=\"application/json\" id=\"lectern-doc\">{\"redirects\":{\"a\":\"\",\"old\":\"gone\"}}</script>".to_string(),
+            )],
+            [],
+        );
+        let problems = broken.problems("/");
+        assert_eq!(problems.len(), 3, "{problems:#?}");
+        assert!(problems[0].starts_with("d/index.html: not well-formed HTML: "));
+        assert_eq!(
+            problems[1],
+            "d/index.html: the retired id `a` is still an id on the page"
+        );
+        assert_eq!(
+            problems[2],
+            "d/index.html: the retired id `old` points to `gone`, which is not on the page"
+        );
     }
 }

@@ -14,6 +14,7 @@
 pub(crate) mod body;
 mod document;
 mod entity;
+mod feeds;
 mod listing;
 pub mod paths;
 mod sanitize;
@@ -42,7 +43,7 @@ pub struct Site<'a> {
     pub linked: &'a Linked,
 }
 
-/// A rendered page.
+/// A rendered page, or another generated text file (sitemap, feed…).
 pub struct Rendered {
     /// Relative to the output root, e.g. `khaksar-timeline/index.html`.
     pub path: PathBuf,
@@ -174,6 +175,13 @@ impl Renderer {
         pages.extend(source::pages(&context, site, &summaries)?);
         pages.push(listing::annotations(&context, site, &summaries)?);
         pages.push(listing::timeline(&context, site, &summaries)?);
+        let config = &site.archive.config;
+        pages.push(feeds::sitemap(config, &pages));
+        pages.push(feeds::robots(config));
+        pages.push(feeds::feed(config, documents));
+        if let Some(domain) = &config.cname {
+            pages.push(feeds::cname(domain));
+        }
         Ok(pages)
     }
 }

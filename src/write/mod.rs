@@ -138,7 +138,7 @@ pub fn write(
 
 /// Replaces `path` with `bytes` through a temporary file beside it, so a crash
 /// leaves either the old file or the new one, never half of one.
-fn replace_file(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
+pub fn replace_file(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
