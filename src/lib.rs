@@ -137,49 +137,17 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, Failure> {
     })
 }
 
-/// A site built in memory, for `serve`: every file by its path.
-pub struct InMemory {
-    pub files: std::collections::BTreeMap<String, Vec<u8>>,
-    pub documents: usize,
-    pub warnings: Vec<Diagnostic>,
-}
-
-/// Builds the archive at `root` in memory, writing only the lock file (when new
-/// blocks got ids).
-pub fn build_in_memory(root: &Path) -> Result<InMemory, Failure> {
-    let checked = check::archive(root)?;
-    let site = site(&checked)?;
-    if checked.lock_changed {
-        write::replace_file(
-            &root.join(LOCK_FILE),
-            checked.parsed.lock.to_toml().as_bytes(),
-        )?;
-    }
-    let mut files: std::collections::BTreeMap<String, Vec<u8>> = site
-        .assets
-        .into_iter()
-        .map(|a| (slashed(&a.path), a.bytes))
-        .collect();
-    files.extend(
-        site.pages
-            .into_iter()
-            .map(|p| (slashed(&p.path), p.html.into_bytes())),
-    );
-    Ok(InMemory {
-        files,
-        documents: checked.parsed.documents.len(),
-        warnings: checked.warnings,
-    })
-}
-
 /// The site's pages and generated files, in memory.
-struct Site {
-    pages: Vec<render::Rendered>,
-    assets: Vec<write::Asset>,
+pub(crate) struct Site {
+    pub pages: Vec<render::Rendered>,
+    pub assets: Vec<write::Asset>,
 }
 
 fn site(checked: &Checked) -> Result<Site, Failure> {
-    let renderer = render::Renderer::new(&checked.archive.root)?;
+    site_with(checked, &render::Renderer::new(&checked.archive.root)?)
+}
+
+pub(crate) fn site_with(checked: &Checked, renderer: &render::Renderer) -> Result<Site, Failure> {
     let mut pages = renderer.render(&render::Site {
         archive: &checked.archive,
         parsed: &checked.parsed,
@@ -208,6 +176,6 @@ fn site(checked: &Checked) -> Result<Site, Failure> {
     Ok(Site { pages, assets })
 }
 
-fn slashed(path: &Path) -> String {
+pub(crate) fn slashed(path: &Path) -> String {
     path.to_string_lossy().replace('\\', "/")
 }

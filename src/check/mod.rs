@@ -28,8 +28,16 @@ pub struct Checked {
 
 /// Loads, parses and links the archive at `root`; fails with every error found.
 pub fn archive(root: &Path) -> Result<Checked, Failure> {
-    let archive = load::load(root)?;
-    let mut parsed = parse::parse(&archive);
+    loaded(load::load(root)?, parse::parse)
+}
+
+/// Parses (with `parse`) and links an archive already loaded; fails with every
+/// error found.
+pub fn loaded(
+    archive: Archive,
+    parse: impl FnOnce(&Archive) -> Parsed,
+) -> Result<Checked, Failure> {
+    let mut parsed = parse(&archive);
     let linked = link::link(&archive, &parsed);
     let mut diagnostics = archive.problems.clone();
     diagnostics.append(&mut parsed.diagnostics);

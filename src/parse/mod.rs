@@ -174,6 +174,17 @@ pub struct Parsed {
 /// Parses every document and entity annotation of `archive`, in parallel, in a
 /// deterministic order.
 pub fn parse(archive: &Archive) -> Parsed {
+    parse_reusing(archive, |_| None)
+}
+
+/// Like [`parse`], taking a document's earlier result from `reuse` where it has
+/// one: `serve` keeps the documents an edit did not touch. A reused document
+/// was parsed from the same text against the same entities, sources and lock,
+/// so it is what parsing it again would give (less its warnings, reported then).
+pub fn parse_reusing(
+    archive: &Archive,
+    reuse: impl Fn(&DocumentSource) -> Option<(Document, DocLock)> + Sync,
+) -> Parsed {
     let (registry, registry_diagnostics) = mentions::Registry::new(&archive.entities);
     let bibliography = citations::Bibliography::new(&archive.sources);
     let lookup = markdown::Lookup {
@@ -184,6 +195,9 @@ pub fn parse(archive: &Archive) -> Parsed {
         .documents
         .par_iter()
         .map(|doc| {
+            if let Some((document, lock)) = reuse(doc) {
+                return (document, lock, Vec::new());
+            }
             let previous = archive.lock.documents.get(&doc.slug);
             parse_document(doc, previous.unwrap_or(&DocLock::default()), &lookup)
         })

@@ -8,7 +8,7 @@ use super::body::{Blocks, Writer};
 use super::listing::EntryView;
 use super::paths::Page;
 use super::view::{DocSummary, by_document};
-use super::{Base, Rendered, Site};
+use super::{Base, Rendered, Selection, Site};
 use crate::date;
 use crate::diagnostics::Failure;
 use crate::link::EntityLinks;
@@ -20,6 +20,7 @@ pub(super) fn pages(
     base: &Base,
     site: &Site,
     documents: &[DocSummary],
+    selection: &Selection,
 ) -> Result<Vec<Rendered>, Failure> {
     let entities = &site.archive.entities;
     let links = &site.linked.entities;
@@ -38,6 +39,7 @@ pub(super) fn pages(
         .par_iter()
         .zip(links)
         .enumerate()
+        .filter(|(e, _)| selection.entity(*e))
         .map(|(e, (entity, links))| {
             let here = base.here(Page::Entity(&entity.id));
             let own: Vec<EntryView> = site

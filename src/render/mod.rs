@@ -22,6 +22,7 @@ mod source;
 mod templates;
 mod view;
 
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use rayon::prelude::*;
@@ -147,6 +148,15 @@ impl Renderer {
 
     /// Renders every page of the site.
     pub fn render(&self, site: &Site) -> Result<Vec<Rendered>, Failure> {
+        self.render_some(site, &Selection::All)
+    }
+
+    /// Renders the pages `selection` names (all of them for [`Selection::All`]).
+    pub fn render_some(
+        &self,
+        site: &Site,
+        selection: &Selection,
+    ) -> Result<Vec<Rendered>, Failure> {
         let catalog = Catalog::new(site);
         let documents = &site.parsed.documents;
         let summaries: Vec<DocSummary> = documents.iter().map(DocSummary::new).collect();
@@ -162,7 +172,9 @@ impl Renderer {
         let rendered: Result<Vec<Rendered>, Failure> = documents
             .par_iter()
             .zip(&site.linked.document_links)
-            .map(|(doc, targets)| {
+            .enumerate()
+            .filter(|(d, _)| selection.document(*d))
+            .map(|(_, (doc, targets))| {
                 let page = Page::Document(&doc.source.slug);
                 let here = context.here(page);
                 let view = document::DocView::new(doc, targets, &here, &catalog);
@@ -171,18 +183,56 @@ impl Renderer {
             })
             .collect();
         pages.extend(rendered?);
-        pages.extend(entity::pages(&context, site, &summaries)?);
-        pages.extend(source::pages(&context, site, &summaries)?);
+        pages.extend(entity::pages(&context, site, &summaries, selection)?);
+        pages.extend(source::pages(&context, site, &summaries, selection)?);
         pages.push(listing::annotations(&context, site, &summaries)?);
         pages.push(listing::timeline(&context, site, &summaries)?);
         let config = &site.archive.config;
-        pages.push(feeds::sitemap(config, &pages));
+        if let Selection::All = selection {
+            pages.push(feeds::sitemap(config, &pages));
+        }
         pages.push(feeds::robots(config));
         pages.push(feeds::feed(config, documents));
         if let Some(domain) = &config.cname {
             pages.push(feeds::cname(domain));
         }
         Ok(pages)
+    }
+}
+
+/// Which pages to render. The home page, the listings and the feed are always
+/// rendered: any change may show in them.
+pub enum Selection {
+    All,
+    /// These documents', entities' and sources' pages (by index), with the
+    /// indexes and listings; the set of pages, and so the sitemap, is unchanged.
+    Some {
+        documents: BTreeSet<usize>,
+        entities: BTreeSet<usize>,
+        sources: BTreeSet<usize>,
+    },
+}
+
+impl Selection {
+    fn document(&self, d: usize) -> bool {
+        match self {
+            Selection::All => true,
+            Selection::Some { documents, .. } => documents.contains(&d),
+        }
+    }
+
+    fn entity(&self, e: usize) -> bool {
+        match self {
+            Selection::All => true,
+            Selection::Some { entities, .. } => entities.contains(&e),
+        }
+    }
+
+    fn source(&self, s: usize) -> bool {
+        match self {
+            Selection::All => true,
+            Selection::Some { sources, .. } => sources.contains(&s),
+        }
     }
 }
 

@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::body::{Blocks, Writer};
 use super::paths::Page;
 use super::view::{DocSummary, by_document};
-use super::{Base, Rendered, Site};
+use super::{Base, Rendered, Selection, Site};
 use crate::diagnostics::Failure;
 use crate::html::escape;
 use crate::load::sources::{Source, names};
@@ -18,6 +18,7 @@ pub(super) fn pages(
     base: &Base,
     site: &Site,
     documents: &[DocSummary],
+    selection: &Selection,
 ) -> Result<Vec<Rendered>, Failure> {
     let sources = &site.archive.sources;
     let cited: Vec<Vec<(usize, &Citation)>> = site
@@ -46,6 +47,7 @@ pub(super) fn pages(
         .par_iter()
         .zip(&cited)
         .enumerate()
+        .filter(|(s, _)| selection.source(*s))
         .map(|(s, (source, cited))| {
             let here = base.here(Page::Source(&source.key));
             let note = site.parsed.sources[s].as_ref().map(|text| {

@@ -14,7 +14,7 @@ use tiny_http::{Header, Request, Response, StatusCode};
 
 /// A site built in memory: path (`/`-separated, relative) → bytes, swapped whole
 /// when a new build is good.
-pub type Snapshot = Arc<RwLock<Arc<BTreeMap<String, Vec<u8>>>>>;
+pub type Snapshot = Arc<RwLock<Arc<BTreeMap<String, Arc<Vec<u8>>>>>>;
 
 /// Where a server finds its files.
 pub enum Files {
@@ -27,7 +27,7 @@ impl Files {
         match self {
             Files::Memory(site) => {
                 let site = site.read().ok()?.clone();
-                site.get(path).cloned()
+                site.get(path).map(|bytes| bytes.to_vec())
             }
             Files::Folder(dir) => std::fs::read(dir.join(path)).ok(),
         }
@@ -193,8 +193,8 @@ mod tests {
 
     fn site() -> Files {
         let mut files = BTreeMap::new();
-        files.insert("index.html".to_string(), b"home".to_vec());
-        files.insert("doc/index.html".to_string(), b"doc".to_vec());
+        files.insert("index.html".to_string(), Arc::new(b"home".to_vec()));
+        files.insert("doc/index.html".to_string(), Arc::new(b"doc".to_vec()));
         Files::Memory(Arc::new(RwLock::new(Arc::new(files))))
     }
 

@@ -11,11 +11,12 @@
 
 pub mod http;
 mod live;
+mod session;
 mod watch;
 
 use std::collections::BTreeMap;
 use std::net::TcpListener;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
 
 use crate::config::SiteConfig;
@@ -25,6 +26,7 @@ use http::Files;
 /// The served site and who is watching it.
 pub(crate) struct State {
     site: http::Snapshot,
+    session: Mutex<session::Session>,
     live: live::Clients,
     /// The report of the last build, when it failed.
     failure: Mutex<Option<String>>,
@@ -37,6 +39,7 @@ pub fn serve(root: &Path, port: u16) -> Result<(), Failure> {
     let base = config.base_path().to_string();
     let state = Arc::new(State {
         site: Arc::new(RwLock::new(Arc::new(BTreeMap::new()))),
+        session: Mutex::new(session::Session::new(root)),
         live: live::Clients::default(),
         failure: Mutex::new(None),
     });
@@ -47,7 +50,7 @@ pub fn serve(root: &Path, port: u16) -> Result<(), Failure> {
     if port != 0 && address.port() != port {
         println!("Port {port} is taken; using {} instead.", address.port());
     }
-    rebuild(root, &state);
+    rebuild(&state, &[]);
     println!("Serving at http://{address}{base} (Ctrl+C to stop)");
     watch::spawn(root, Arc::clone(&state))?;
     let server = tiny_http::Server::from_listener(listener, None)
@@ -77,24 +80,28 @@ pub fn serve(root: &Path, port: u16) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Rebuilds the site and tells the open pages: reload, or here is what is wrong.
-fn rebuild(root: &Path, state: &State) {
+/// Rebuilds after `changed` (empty: everything) and tells the open pages:
+/// reload, or here is what is wrong.
+fn rebuild(state: &State, changed: &[PathBuf]) {
     let started = std::time::Instant::now();
-    match crate::build_in_memory(root) {
+    let Ok(mut session) = state.session.lock() else {
+        return;
+    };
+    match session.rebuild(changed) {
         Ok(built) => {
             for warning in &built.warnings {
                 eprint!("{warning}");
             }
-            let pages = built.files.len();
             if let Ok(mut site) = state.site.write() {
-                *site = Arc::new(built.files);
+                *site = built.files;
             }
             if let Ok(mut failure) = state.failure.lock() {
                 *failure = None;
             }
             println!(
-                "Built {} documents, {pages} files in {} ms",
+                "Built {} documents ({} files written) in {} ms",
                 built.documents,
+                built.written,
                 started.elapsed().as_millis()
             );
             state.live.send(live::Event::Reload);

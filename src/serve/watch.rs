@@ -22,6 +22,9 @@ const WATCHED: &[&str] = &[
 
 /// Starts a thread that rebuilds after each burst of changes.
 pub fn spawn(root: &Path, state: Arc<State>) -> Result<(), Failure> {
+    // Events name absolute paths; the session compares them with its root.
+    let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let root = root.as_path();
     let (sender, events) = std::sync::mpsc::channel::<DebounceEventResult>();
     let mut debouncer = new_debouncer(Duration::from_millis(60), sender).map_err(|e| {
         Failure::from(Diagnostic::error(
@@ -47,10 +50,11 @@ pub fn spawn(root: &Path, state: Arc<State>) -> Result<(), Failure> {
         let mut seen = Seen::new(&root);
         for batch in events {
             let Ok(batch) = batch else { continue };
-            if !seen.changed(batch.into_iter().map(|e| e.path)) {
+            let changed = seen.changed(batch.into_iter().map(|e| e.path));
+            if changed.is_empty() {
                 continue;
             }
-            super::rebuild(&root, &state);
+            super::rebuild(&state, &changed);
             // The build may have written the lock: that change is ours, not an edit.
             seen.changed(std::iter::once(root.join(crate::LOCK_FILE)));
         }
@@ -73,17 +77,17 @@ impl Seen {
         Seen(seen)
     }
 
-    /// Records `paths`; whether any of them changed (appeared, went, or was written).
-    fn changed(&mut self, paths: impl Iterator<Item = PathBuf>) -> bool {
-        let mut changed = false;
+    /// Records `paths`; those that changed (appeared, went, or were written).
+    fn changed(&mut self, paths: impl Iterator<Item = PathBuf>) -> Vec<PathBuf> {
+        let mut changed = Vec::new();
         for path in paths {
             let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
             if name.contains(".lectern-new") {
                 continue;
             }
             let now = stamp(&path);
-            if self.0.insert(path, now) != Some(now) {
-                changed = true;
+            if self.0.insert(path.clone(), now) != Some(now) {
+                changed.push(path);
             }
         }
         changed
