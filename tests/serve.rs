@@ -276,3 +276,44 @@ fn init_makes_an_archive_that_builds_and_checks_clean_at_once() {
         .failure()
         .stderr_has("is not empty");
 }
+
+/// The same in Chromium, through `tests/browser/serve.mjs` (playwright-core):
+/// the page changes by itself after a save, shows a broken save's report, and
+/// recovers. Runs where `.ci/run` set up the browser tests.
+#[test]
+fn in_a_browser_the_page_follows_the_saves() {
+    let browser = common::repository_root().join("tests/browser");
+    let ready = browser.join("node_modules/playwright-core").is_dir()
+        && std::path::Path::new("/usr/bin/chromium").exists();
+    if !ready {
+        assert!(
+            std::env::var_os("LECTERN_BROWSER_TESTS").is_none(),
+            "the browser tests need chromium and `npm ci` in tests/browser"
+        );
+        eprintln!("skipped: no chromium or playwright-core (see .ci/run)");
+        return;
+    }
+    let archive = Archive::with_site().document(
+        "doc",
+        "+++\ntitle = \"Doc\"\n+++\n\nThe first words.\n\nThe second paragraph.\n",
+    );
+    let server = start(&archive);
+    let url = format!("http://127.0.0.1:{}{}doc/", server.port, server.base);
+    let file = archive.root().join("content/documents/doc.md");
+    let output = Command::new("node")
+        .arg(browser.join("serve.mjs"))
+        .args([url.as_str(), file.to_str().unwrap(), "/usr/bin/chromium"])
+        .current_dir(&browser)
+        .output()
+        .expect("run node");
+    assert!(
+        output.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    eprintln!(
+        "save to page: {}",
+        String::from_utf8_lossy(&output.stdout).trim()
+    );
+}
