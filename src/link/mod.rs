@@ -30,8 +30,21 @@ pub struct Linked {
     /// For each source, every citation of it: `(document, index in its citations)`,
     /// in reading order.
     pub citations: Vec<Vec<(usize, usize)>>,
+    /// For each document, the blocks of other documents that link to it, in
+    /// document then reading order.
+    pub backlinks: Vec<Vec<Backlink>>,
     pub timeline: Vec<Entry>,
     pub diagnostics: Vec<Diagnostic>,
+}
+
+/// A link into a document from a block of another.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Backlink {
+    pub document: usize,
+    /// The block (or footnote) the link stands in.
+    pub anchor: Option<String>,
+    /// The id it lands on in the linked document, if any.
+    pub to: Option<String>,
 }
 
 /// Where a cross-reference lands: a document, and an id in it.
@@ -46,7 +59,7 @@ pub fn link(archive: &Archive, parsed: &Parsed) -> Linked {
     let documents = &parsed.documents;
     let anchors = Anchors::new(documents);
     let mut diagnostics = Vec::new();
-    let document_links = documents
+    let document_links: Vec<Vec<Option<Target>>> = documents
         .iter()
         .map(|doc| {
             let here = Some(doc.source.slug.as_str());
@@ -88,6 +101,7 @@ pub fn link(archive: &Archive, parsed: &Parsed) -> Linked {
             _ => Vec::new(),
         })
         .collect();
+    let backlinks = backlinks(documents, &document_links);
     let (entities, unmentioned) = entities::index(&archive.entities, documents);
     diagnostics.extend(unmentioned);
     Linked {
@@ -96,6 +110,7 @@ pub fn link(archive: &Archive, parsed: &Parsed) -> Linked {
         source_links,
         entities,
         citations: citations_by_source(archive.sources.len(), documents),
+        backlinks,
         timeline: timeline::entries(documents),
         diagnostics,
     }
@@ -189,6 +204,22 @@ impl<'a> Anchors<'a> {
             })
             .collect()
     }
+}
+
+fn backlinks(documents: &[Document], targets: &[Vec<Option<Target>>]) -> Vec<Vec<Backlink>> {
+    let mut backlinks = vec![Vec::new(); documents.len()];
+    for (d, (doc, targets)) in documents.iter().zip(targets).enumerate() {
+        for (link, target) in doc.text.links.iter().zip(targets) {
+            if let Some(target) = target.as_ref().filter(|t| t.document != d) {
+                backlinks[target.document].push(Backlink {
+                    document: d,
+                    anchor: link.from.clone(),
+                    to: target.anchor.clone(),
+                });
+            }
+        }
+    }
+    backlinks
 }
 
 /// Every citation of each source, in reading order.

@@ -384,6 +384,13 @@ pub(crate) fn assemble(
             })
         })
         .collect();
+    let mut links = walked.links;
+    for (link, place) in links.iter_mut().zip(&walked.link_places) {
+        link.from = place
+            .as_ref()
+            .and_then(&locate)
+            .map(|(anchor, _, _)| anchor);
+    }
     let annotations = walked
         .annotations
         .into_iter()
@@ -416,7 +423,7 @@ pub(crate) fn assemble(
         body: walked.body,
         blocks,
         footnotes,
-        links: walked.links,
+        links,
         mentions,
         citations,
         annotations,

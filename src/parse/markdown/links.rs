@@ -26,6 +26,8 @@ pub struct CrossLink {
     pub anchor: Option<String>,
     /// Byte offset of the link in the file.
     pub offset: usize,
+    /// The block or note it stands in, once ids are known (for backlinks).
+    pub from: Option<String>,
 }
 
 impl<'a> Walker<'a, '_> {
@@ -50,6 +52,7 @@ impl<'a> Walker<'a, '_> {
         }
         if let Some(link) = self.cross_link(&dest_url, range.start) {
             self.found.links.push(link);
+            self.found.link_places.push(self.place());
             self.push_mark(Mark::CrossRef(self.found.links.len() - 1));
             self.link_roles.push(LinkRole::Mark(None));
             return;
@@ -155,6 +158,7 @@ impl<'a> Walker<'a, '_> {
                 slug: None,
                 anchor: Some(anchor.to_string()),
                 offset,
+                from: None,
             });
         }
         if url.contains("://") || url.starts_with("mailto:") || url.starts_with('/') {
@@ -169,6 +173,7 @@ impl<'a> Walker<'a, '_> {
             slug: Some(stem.rsplit('/').next().unwrap_or(stem).to_string()),
             anchor,
             offset,
+            from: None,
         })
     }
 }

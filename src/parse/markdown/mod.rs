@@ -65,6 +65,8 @@ pub struct Walked {
     pub blocks: Vec<RawBlock>,
     pub footnotes: Vec<RawFootnote>,
     pub links: Vec<CrossLink>,
+    /// Where each of `links` stands.
+    pub link_places: Vec<Option<Place>>,
     pub mentions: Vec<RawMention>,
     pub citations: Vec<RawCitation>,
     pub annotations: Vec<RawAnnotation>,
@@ -163,6 +165,7 @@ struct Found {
     citations: Vec<RawCitation>,
     annotations: Vec<RawAnnotation>,
     links: Vec<CrossLink>,
+    link_places: Vec<Option<Place>>,
 }
 
 struct Walker<'a, 'p> {
@@ -476,6 +479,7 @@ impl<'a> Walker<'a, '_> {
             blocks: self.blocks.list,
             footnotes,
             links: self.found.links,
+            link_places: self.found.link_places,
             mentions: self.found.mentions,
             citations: self.found.citations,
             annotations: self.found.annotations,
