@@ -275,3 +275,32 @@ fn ids_are_unique_on_every_page() {
         assert_eq!(ids.len(), total, "{} repeats an id", page.path);
     }
 }
+
+#[test]
+fn the_timeline_draws_dated_paragraphs_from_every_document() {
+    let site = build();
+    let timeline = site.page("timeline/index.html");
+    let links: Vec<String> = timeline
+        .select("li.in-text a.passage")
+        .iter()
+        .filter_map(|a| a.value().attr("href").map(str::to_string))
+        .collect();
+    let paragraphs: std::collections::BTreeSet<&str> = links.iter().map(String::as_str).collect();
+    assert!(
+        paragraphs.len() >= 40,
+        "{} dated paragraphs",
+        paragraphs.len()
+    );
+    for (slug, _) in DOCUMENTS {
+        assert!(
+            links.iter().any(|l| l.starts_with(&format!("../{slug}/#"))),
+            "no dated paragraph from {slug}"
+        );
+    }
+    // Each lands on a paragraph of its document.
+    for link in &links {
+        let (page, id) = link.trim_start_matches("../").split_once("/#").unwrap();
+        let ids = site.page(&format!("{page}/index.html")).ids();
+        assert!(ids.iter().any(|i| i == id), "{link}");
+    }
+}

@@ -192,3 +192,56 @@ fn check_site_checks_a_built_folder() {
         .failure()
         .stderr_has("entities/taliban/index.html, which does not exist");
 }
+
+#[test]
+fn dates_in_running_text_feed_the_timeline() {
+    let doc = "+++\ntitle = \"Dated\"\n+++\n\nOn September 11, 2001, the ISI chief was in Washington.\n\n[The following morning](date:2001-09-12) he met them. Flight [in 1999](date:-) is no date.\n\nIn the 1980s the Taliban did not exist; by mid-2002 it had fallen.\n\nOn February 30, 2001 nothing happened.\n";
+    let a = archive().document("dated", doc);
+    let report = lectern::check(a.root()).unwrap();
+    let warning = report
+        .warnings
+        .iter()
+        .find(|w| w.message.starts_with("cannot read the date"))
+        .expect("a warning for the impossible date");
+    assert_eq!(
+        warning.message,
+        "cannot read the date `February 30, 2001`: February 2001 has no day 30"
+    );
+    assert_eq!(warning.path, Path::new("content/documents/dated.md"));
+
+    let site = a.build();
+    let timeline = site.page("timeline/index.html");
+    let dated: Vec<(String, String)> = timeline
+        .select("li.in-text")
+        .iter()
+        .filter(|li| li.html().contains("../dated/"))
+        .map(|li| {
+            let time = li.select(&common::selector("time")).next().unwrap();
+            let mark = li.select(&common::selector("mark")).next().unwrap();
+            (
+                time.value().attr("datetime").unwrap().to_string(),
+                common::text_of(mark),
+            )
+        })
+        .collect();
+    assert_eq!(
+        dated,
+        [
+            ("1980".to_string(), "1980s".to_string()),
+            ("2001-09-11".to_string(), "September 11, 2001".to_string()),
+            (
+                "2001-09-12".to_string(),
+                "The following morning".to_string()
+            ),
+            ("2002".to_string(), "2002".to_string()),
+        ]
+    );
+    // Grouped by year, a year-only date shown as the year.
+    let headings = timeline.texts("section.year > h2");
+    assert!(headings.windows(2).all(|w| w[0] <= w[1]), "{headings:?}");
+    assert!(
+        timeline
+            .text("li.in-text time[datetime='2002']")
+            .starts_with("2002")
+    );
+}

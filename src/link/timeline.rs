@@ -1,28 +1,48 @@
-//! The archive-wide timeline: every dated heading of every document, in date
-//! order, with the entities its entry mentions.
+//! The archive-wide timeline: every dated heading of every document (a timeline
+//! document's entries) and every date stated in running text, in date order, with
+//! the entities each mentions.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use crate::date::FuzzyDate;
-use crate::parse::{BlockKind, Document};
+use crate::parse::{BlockKind, Document, Snippet};
 
 #[derive(Debug, Clone)]
 pub struct Entry {
     pub date: FuzzyDate,
     pub document: usize,
     pub anchor: String,
+    /// A dated heading's text; for a date in running text, the words it stands in.
     pub title: String,
     pub supplied: bool,
-    /// Entities mentioned anywhere in the entry, by index, sorted.
+    /// For a date in running text: the words around it, and its paragraph number.
+    pub snippet: Option<Snippet>,
+    pub number: Option<usize>,
+    /// Entities mentioned in the entry, by index, sorted.
     pub entities: Vec<usize>,
 }
 
 /// Entries sorted by date, then by document and reading order, so equal dates
 /// keep a stable order.
 pub fn entries(documents: &[Document]) -> Vec<Entry> {
-    let mut entries = Vec::new();
+    let mut entries: Vec<(usize, Entry)> = Vec::new();
     for (d, doc) in documents.iter().enumerate() {
         let blocks = &doc.text.blocks;
+        let order: HashMap<&str, usize> = blocks
+            .iter()
+            .enumerate()
+            .map(|(i, b)| (b.id.as_str(), i))
+            .collect();
+        let mentioned = |anchors: &BTreeSet<&str>| -> Vec<usize> {
+            let entities: BTreeSet<usize> = doc
+                .text
+                .mentions
+                .iter()
+                .filter(|m| anchors.contains(m.anchor.as_str()))
+                .map(|m| m.entity)
+                .collect();
+            entities.into_iter().collect()
+        };
         for (i, block) in blocks.iter().enumerate() {
             let (Some(date), Some(level)) = (block.date, block.level) else {
                 continue;
@@ -33,24 +53,43 @@ pub fn entries(documents: &[Document]) -> Vec<Entry> {
                 .position(|b| b.kind == BlockKind::Heading && b.level.is_some_and(|l| l <= level))
                 .map_or(blocks.len(), |p| i + 1 + p);
             let anchors: BTreeSet<&str> = blocks[i..end].iter().map(|b| b.id.as_str()).collect();
-            let entities: BTreeSet<usize> = doc
-                .text
-                .mentions
-                .iter()
-                .filter(|m| anchors.contains(m.anchor.as_str()))
-                .map(|m| m.entity)
-                .collect();
-            entries.push(Entry {
-                date,
-                document: d,
-                anchor: block.id.clone(),
-                title: block.text.clone(),
-                supplied: block.supplied,
-                entities: entities.into_iter().collect(),
-            });
+            entries.push((
+                i,
+                Entry {
+                    date,
+                    document: d,
+                    anchor: block.id.clone(),
+                    title: block.text.clone(),
+                    supplied: block.supplied,
+                    snippet: None,
+                    number: None,
+                    entities: mentioned(&anchors),
+                },
+            ));
+        }
+        for date in &doc.text.dates {
+            // Footnotes come after every block.
+            let at = order
+                .get(date.anchor.as_str())
+                .copied()
+                .unwrap_or(blocks.len());
+            entries.push((
+                at,
+                Entry {
+                    date: date.date,
+                    document: d,
+                    anchor: date.anchor.clone(),
+                    title: date.snippet.text.clone(),
+                    supplied: date.explicit,
+                    snippet: Some(date.snippet.clone()),
+                    number: date.number,
+                    entities: mentioned(&BTreeSet::from([date.anchor.as_str()])),
+                },
+            ));
         }
     }
-    // Stable sort: same dates stay in document order.
-    entries.sort_by_key(|e| e.date);
-    entries
+    entries.sort_by(|(a_at, a), (b_at, b)| {
+        (a.date, a.document, *a_at).cmp(&(b.date, b.document, *b_at))
+    });
+    entries.into_iter().map(|(_, e)| e).collect()
 }

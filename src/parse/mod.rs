@@ -11,6 +11,7 @@
 
 pub mod body;
 pub mod citations;
+mod dates;
 mod explicit_ids;
 pub mod highlight;
 pub mod markdown;
@@ -51,6 +52,20 @@ pub struct Text {
     pub citations: Vec<Citation>,
     /// The editor's notes, in reading order; `Mark::NoteOpen(i)` is `annotations[i]`.
     pub annotations: Vec<Annotation>,
+    /// Dates stated in the text, in reading order.
+    pub dates: Vec<DateRef>,
+}
+
+/// A date stated in a block or footnote, with the words around it.
+#[derive(Debug, Clone)]
+pub struct DateRef {
+    pub date: FuzzyDate,
+    /// The id of the block or footnote it stands in.
+    pub anchor: String,
+    pub number: Option<usize>,
+    pub snippet: Snippet,
+    /// Given by the editor with `[words](date:…)` rather than read from the words.
+    pub explicit: bool,
 }
 
 /// A citable block with its permanent id (empty in an entity annotation).
@@ -269,7 +284,7 @@ pub fn parse_document(
         .collect();
     let (ids, doc_lock) = ids::assign(previous, &keys);
     let mut diagnostics = explicit_ids::check(&source.file, &walked.blocks);
-    let (text, walk_diagnostics) = assemble(walked, ids, true);
+    let (text, walk_diagnostics) = assemble(walked, ids, true, file);
     diagnostics.splice(0..0, walk_diagnostics);
     let word_count = text
         .blocks
@@ -300,7 +315,7 @@ pub fn parse_text(
 ) -> (Text, Vec<Diagnostic>) {
     let walked = markdown::walk(&file.path, &file.text, range, lookup);
     let ids = vec![String::new(); walked.blocks.len()];
-    assemble(walked, ids, false)
+    assemble(walked, ids, false, file)
 }
 
 /// The walk's findings, located by block id and paragraph number.
@@ -308,6 +323,7 @@ pub(crate) fn assemble(
     walked: markdown::Walked,
     ids: Vec<String>,
     numbered: bool,
+    file: &SourceFile,
 ) -> (Text, Vec<Diagnostic>) {
     let mut number = 0;
     let blocks: Vec<Block> = walked
@@ -409,6 +425,14 @@ pub(crate) fn assemble(
             }
         })
         .collect();
+    let mut diagnostics = walked.diagnostics;
+    let dates = dates_in(
+        &blocks,
+        &walked.footnotes,
+        &walked.dates,
+        file,
+        &mut diagnostics,
+    );
     let footnotes = walked
         .footnotes
         .into_iter()
@@ -421,6 +445,7 @@ pub(crate) fn assemble(
         .collect();
     let text = Text {
         body: walked.body,
+        dates,
         blocks,
         footnotes,
         links,
@@ -428,7 +453,89 @@ pub(crate) fn assemble(
         citations,
         annotations,
     };
-    (text, walked.diagnostics)
+    (text, diagnostics)
+}
+
+/// The dates of every block and footnote: those the words state, less any the
+/// editor refused or replaced, plus those the editor gave. Words that look like a
+/// date but make none are reported.
+fn dates_in(
+    blocks: &[Block],
+    footnotes: &[markdown::RawFootnote],
+    explicit: &[markdown::RawDate],
+    file: &SourceFile,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<DateRef> {
+    let places = blocks
+        .iter()
+        .enumerate()
+        .map(|(i, b)| (markdown::Place::Block(i), b.id.clone(), b.number, &b.text))
+        .chain(footnotes.iter().map(|f| {
+            let id = format!("fn-{}", markdown::anchor_label(&f.label));
+            (
+                markdown::Place::Footnote(f.label.clone()),
+                id,
+                None,
+                &f.text,
+            )
+        }));
+    let mut all = Vec::new();
+    for (place, anchor, number, text) in places {
+        let same = |p: &markdown::Place| match (p, &place) {
+            (markdown::Place::Block(a), markdown::Place::Block(b)) => a == b,
+            (markdown::Place::Footnote(a), markdown::Place::Footnote(b)) => a == b,
+            _ => false,
+        };
+        let given: Vec<&markdown::RawDate> = explicit.iter().filter(|d| same(&d.place)).collect();
+        let mut here: Vec<(usize, DateRef)> = Vec::new();
+        for found in dates::find(text) {
+            let overlaps = given.iter().any(|g| {
+                g.position < found.range.end && found.range.start < g.position + g.len.max(1)
+            });
+            if overlaps {
+                continue;
+            }
+            match found.date {
+                Ok(date) => here.push((
+                    found.range.start,
+                    DateRef {
+                        date,
+                        anchor: anchor.clone(),
+                        number,
+                        snippet: Snippet::new(text, found.range.start, found.range.len()),
+                        explicit: false,
+                    },
+                )),
+                Err(problem) => diagnostics.push(
+                    Diagnostic::warning(
+                        &file.path,
+                        format!("cannot read the date `{}`: {problem}", &text[found.range]),
+                    )
+                    .help("write it as a real date, or give the date with `[the words](date:YYYY-MM-DD)`, or `date:-` for none"),
+                ),
+            }
+        }
+        for g in given {
+            let Some(date) = g.date else { continue };
+            let start = g.position.min(text.len());
+            if !text.is_char_boundary(start) {
+                continue;
+            }
+            here.push((
+                start,
+                DateRef {
+                    date,
+                    anchor: anchor.clone(),
+                    number,
+                    snippet: Snippet::new(text, start, g.len),
+                    explicit: true,
+                },
+            ));
+        }
+        here.sort_by_key(|(at, _)| *at);
+        all.extend(here.into_iter().map(|(_, d)| d));
+    }
+    all
 }
 
 fn incipit(blocks: &[Block]) -> String {

@@ -10,6 +10,7 @@ use super::{Base, Rendered, Site};
 use crate::date;
 use crate::diagnostics::Failure;
 use crate::link::Entry;
+use crate::parse::Snippet;
 
 /// An editorial note in the archive-wide list.
 #[derive(Serialize)]
@@ -81,13 +82,25 @@ pub(super) fn timeline(
         .zip(&site.linked.entities)
         .map(|(e, l)| EntitySummary::new(e, l))
         .collect();
-    let entries: Vec<EntryView> = site
-        .linked
-        .timeline
-        .iter()
-        .map(|e| EntryView::new(e, summaries, &entities))
-        .collect();
-    base.page(Page::Timeline, "timeline.html", "entries", &entries)
+    let mut years: Vec<YearGroup> = Vec::new();
+    for entry in &site.linked.timeline {
+        let view = EntryView::new(entry, summaries, &entities);
+        match years.last_mut() {
+            Some(group) if group.year == view.year => group.entries.push(view),
+            _ => years.push(YearGroup {
+                year: view.year,
+                entries: vec![view],
+            }),
+        }
+    }
+    base.page(Page::Timeline, "timeline.html", "years", &years)
+}
+
+/// The timeline's entries of one year (by the year each starts in).
+#[derive(Serialize)]
+pub struct YearGroup<'a> {
+    pub year: i32,
+    pub entries: Vec<EntryView<'a>>,
 }
 
 /// A timeline entry as the timeline page and entity pages show it.
@@ -95,8 +108,13 @@ pub(super) fn timeline(
 pub struct EntryView<'a> {
     pub date: String,
     pub date_iso: String,
+    /// The start year, for grouping.
+    pub year: i32,
     pub title: &'a str,
     pub supplied: bool,
+    /// For a date in running text: the words around it, and the ¶ number.
+    pub snippet: Option<&'a Snippet>,
+    pub number: Option<usize>,
     pub path: String,
     pub document: &'a DocSummary<'a>,
     pub entities: Vec<EntitySummary<'a>>,
@@ -111,8 +129,11 @@ impl<'a> EntryView<'a> {
         EntryView {
             date: date::human(&entry.date),
             date_iso: entry.date.iso_start(),
+            year: entry.date.start.year,
             title: &entry.title,
             supplied: entry.supplied,
+            snippet: entry.snippet.as_ref(),
+            number: entry.number,
             path: documents[entry.document].at(&entry.anchor),
             document: &documents[entry.document],
             entities: entry

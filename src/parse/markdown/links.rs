@@ -6,6 +6,7 @@ use std::ops::Range;
 use pulldown_cmark::{CowStr, Event, LinkType, Tag};
 
 use super::{LinkRole, Mark, Place, Walker};
+use crate::date::FuzzyDate;
 use crate::diagnostics::suggest;
 
 /// An entity mentioned in a text.
@@ -14,6 +15,17 @@ pub struct RawMention {
     pub entity: usize,
     pub place: Place,
     /// Byte position and length of the mention in the block's (or note's) plain text.
+    pub position: usize,
+    pub len: usize,
+}
+
+/// A date the editor gave (or refused) for some words: `[text](date:…)`.
+#[derive(Debug, Clone)]
+pub struct RawDate {
+    /// `None` for `date:-`: the words state no date.
+    pub date: Option<FuzzyDate>,
+    pub place: Place,
+    /// Byte position and length of the words in the block's plain text.
     pub position: usize,
     pub len: usize,
 }
@@ -48,6 +60,10 @@ impl<'a> Walker<'a, '_> {
                 Some(source) => self.own_words_citation(source, &title),
                 None => self.explicit_mention(id, range.start),
             }
+            return;
+        }
+        if let Some(value) = dest_url.strip_prefix("date:") {
+            self.explicit_date(value, range.start);
             return;
         }
         if let Some(link) = self.cross_link(&dest_url, range.start) {
@@ -89,6 +105,40 @@ impl<'a> Walker<'a, '_> {
                 .error(format!("unsafe link `{url}`"), offset..end)
                 .help(crate::url::HELP),
         );
+    }
+
+    /// `[the following morning](date:2001-09-12)` dates the words; `date:-` says
+    /// they state no date. Either way the words stay plain text.
+    fn explicit_date(&mut self, value: &str, offset: usize) {
+        let date = match value.trim() {
+            "-" => None,
+            text => match FuzzyDate::parse(text) {
+                Ok(date) => Some(date),
+                Err(e) => {
+                    let end = self.at.body[offset..]
+                        .find(')')
+                        .map_or(offset + 1, |i| offset + i + 1);
+                    self.diagnostics.push(
+                        self.at
+                            .error(format!("invalid date: {e}"), offset..end)
+                            .help("write `[the words](date:YYYY-MM-DD)` (or YYYY, YYYY-MM, start/end), or `date:-` for no date"),
+                    );
+                    None
+                }
+            },
+        };
+        let Some(place) = self.place() else {
+            self.link_roles.push(LinkRole::Dropped);
+            return;
+        };
+        self.found.dates.push(RawDate {
+            date,
+            place,
+            position: self.current_text_len(),
+            len: 0,
+        });
+        self.link_roles
+            .push(LinkRole::Date(self.found.dates.len() - 1));
     }
 
     /// `[text](@entity-id)`: a mention the author made explicit.

@@ -42,7 +42,7 @@ pub use critic::RawAnnotation;
 use critic::{Critic, next_marker};
 use footnotes::Footnotes;
 pub use footnotes::RawFootnote;
-pub use links::{CrossLink, RawMention};
+pub use links::{CrossLink, RawDate, RawMention};
 use text::TextRun;
 
 /// What the walk resolves names against: entities and sources.
@@ -67,6 +67,8 @@ pub struct Walked {
     pub links: Vec<CrossLink>,
     /// Where each of `links` stands.
     pub link_places: Vec<Option<Place>>,
+    /// Dates the editor gave or refused explicitly.
+    pub dates: Vec<RawDate>,
     pub mentions: Vec<RawMention>,
     pub citations: Vec<RawCitation>,
     pub annotations: Vec<RawAnnotation>,
@@ -166,6 +168,7 @@ struct Found {
     annotations: Vec<RawAnnotation>,
     links: Vec<CrossLink>,
     link_places: Vec<Option<Place>>,
+    dates: Vec<RawDate>,
 }
 
 struct Walker<'a, 'p> {
@@ -194,6 +197,8 @@ enum LinkRole {
     Mark(Option<usize>),
     /// An explicit mention of an unknown entity, or a link to a refused URL: its text stays.
     Dropped,
+    /// Words the editor dated, `[text](date:…)`, with the index of the record.
+    Date(usize),
 }
 
 impl<'a> Walker<'a, '_> {
@@ -351,6 +356,13 @@ impl<'a> Walker<'a, '_> {
                     self.push_mark(Mark::LinkClose);
                     return;
                 }
+                Some(LinkRole::Date(i)) => {
+                    let end = self.current_text_len();
+                    if let Some(d) = self.found.dates.get_mut(i) {
+                        d.len = end.saturating_sub(d.position);
+                    }
+                    return;
+                }
                 Some(LinkRole::Dropped | LinkRole::Citation) => return,
                 _ => event,
             },
@@ -480,6 +492,7 @@ impl<'a> Walker<'a, '_> {
             footnotes,
             links: self.found.links,
             link_places: self.found.link_places,
+            dates: self.found.dates,
             mentions: self.found.mentions,
             citations: self.found.citations,
             annotations: self.found.annotations,

@@ -38,7 +38,11 @@ fn walk_with(
         },
     );
     let ids: Vec<String> = (0..walked.blocks.len()).map(|i| format!("b{i}")).collect();
-    let (text, _) = crate::parse::assemble(walked.clone(), ids, true);
+    let file = crate::load::SourceFile {
+        path: "t.md".into(),
+        text: Arc::clone(&source),
+    };
+    let (text, _) = crate::parse::assemble(walked.clone(), ids, true, &file);
     let (html, footnotes, notes) = crate::render::body::render_for_test(&text, entities, sources);
     (
         Walk {
