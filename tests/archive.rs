@@ -304,3 +304,28 @@ fn the_timeline_draws_dated_paragraphs_from_every_document() {
         assert!(ids.iter().any(|i| i == id), "{link}");
     }
 }
+
+#[test]
+fn every_document_links_related_passages_in_other_documents() {
+    let site = build();
+    for (slug, _) in DOCUMENTS {
+        let page = site.page(&format!("{slug}/index.html"));
+        let others: std::collections::BTreeSet<String> = page
+            .select("details.related a")
+            .iter()
+            .filter_map(|a| a.value().attr("href"))
+            .map(|href| {
+                href.trim_start_matches("../")
+                    .split('/')
+                    .next()
+                    .unwrap()
+                    .to_string()
+            })
+            .collect();
+        assert!(others.len() >= 2, "{slug} relates to {others:?}");
+        assert!(
+            !others.contains(*slug),
+            "{slug} relates only to other documents"
+        );
+    }
+}

@@ -6,6 +6,7 @@
 //! timeline, and the problems found. Nothing here writes a URL.
 
 pub mod entities;
+pub mod related;
 pub mod timeline;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -33,6 +34,8 @@ pub struct Linked {
     /// For each document, the blocks of other documents that link to it, in
     /// document then reading order.
     pub backlinks: Vec<Vec<Backlink>>,
+    /// For each document, for each block, related passages in other documents.
+    pub related: Vec<Vec<Vec<related::Passage>>>,
     pub timeline: Vec<Entry>,
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -111,6 +114,7 @@ pub fn link(archive: &Archive, parsed: &Parsed) -> Linked {
         entities,
         citations: citations_by_source(archive.sources.len(), documents),
         backlinks,
+        related: related::passages(documents),
         timeline: timeline::entries(documents),
         diagnostics,
     }

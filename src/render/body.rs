@@ -7,6 +7,7 @@
 
 use crate::html::escape;
 use crate::link::Target;
+use crate::link::related::Passage;
 use crate::parse::{Block, BlockKind, Body, CiteItem, Fragment, Mark, Text};
 
 use super::Catalog;
@@ -29,6 +30,8 @@ pub struct Writer<'a> {
     /// The targets of the text's cross-references.
     pub targets: &'a [Option<Target>],
     pub blocks: Blocks<'a>,
+    /// For each block, passages elsewhere in the archive that speak of the same things.
+    pub related: &'a [Vec<Passage>],
 }
 
 impl Writer<'_> {
@@ -81,7 +84,10 @@ impl Writer<'_> {
                 }
                 self.open_block(block, html);
             }
-            Mark::BlockClose(i) => self.close_block(&self.text.blocks[*i], html),
+            Mark::BlockClose(i) => {
+                self.close_block(&self.text.blocks[*i], html);
+                self.related(*i, html);
+            }
             Mark::Mention(entity) => {
                 let entity = &self.catalog.entities[*entity];
                 let page = Page::Entity(entity.id);
@@ -190,6 +196,33 @@ impl Writer<'_> {
         }
     }
 
+    /// Related passages after paragraph `i`, as a disclosure that works without
+    /// script (list items and headings get none: they cannot hold one after them).
+    fn related(&self, i: usize, html: &mut String) {
+        let Some(passages) = self.related.get(i).filter(|p| !p.is_empty()) else {
+            return;
+        };
+        if !matches!(self.text.blocks[i].kind, BlockKind::Paragraph) {
+            return;
+        }
+        html.push_str("<details class=\"related\"><summary>Related passages</summary><ul>");
+        for passage in passages {
+            let doc = &self.catalog.documents[passage.document];
+            let block = &doc.text.blocks[passage.block];
+            let title = doc.source.meta.title.as_deref().unwrap_or(&doc.incipit);
+            let href = self
+                .here
+                .to(Page::Document(&doc.source.slug), Some(&block.id));
+            html.push_str(&format!(
+                "<li><a href=\"{}\">{}</a> <span class=\"snippet\">{}</span></li>",
+                escape(&href),
+                escape(title),
+                escape(&opening_words(&block.text, 16))
+            ));
+        }
+        html.push_str("</ul></details>");
+    }
+
     fn cite_open(&self, source: usize, locator: Option<&str>, html: &mut String) {
         let key = self.catalog.sources[source].key;
         let locator = locator
@@ -226,6 +259,14 @@ impl Writer<'_> {
         }
         html.push_str("]</span>");
     }
+}
+
+/// The first `n` words of `text`, with an ellipsis when there are more.
+fn opening_words(text: &str, n: usize) -> String {
+    let mut words = text.split_whitespace();
+    let opening: Vec<&str> = words.by_ref().take(n).collect();
+    let more = words.next().is_some();
+    format!("{}{}", opening.join(" "), if more { "…" } else { "" })
 }
 
 struct State {
@@ -268,6 +309,7 @@ pub(crate) fn render_for_test(
         .collect();
     let catalog = Catalog {
         config: &config,
+        documents: &[],
         slugs,
         entities: entities
             .iter()
@@ -293,6 +335,7 @@ pub(crate) fn render_for_test(
         text,
         targets: &targets,
         blocks: Blocks::Citable(Page::Document("t")),
+        related: &[],
     };
     (
         writer.write(&text.body),

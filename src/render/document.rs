@@ -10,6 +10,7 @@ use super::view::DocSummary;
 use crate::date;
 use crate::html;
 use crate::link::Target;
+use crate::link::related::Passage;
 use crate::parse::{Document, Footnote};
 
 /// A document page.
@@ -54,6 +55,7 @@ impl<'a> DocView<'a> {
     pub fn new(
         doc: &'a Document,
         targets: &[Option<Target>],
+        related: &[Vec<Passage>],
         here: &Here,
         catalog: &Catalog,
     ) -> Self {
@@ -98,6 +100,7 @@ impl<'a> DocView<'a> {
             text: &doc.text,
             targets,
             blocks: Blocks::Citable(here.page),
+            related,
         };
         let cited = Cited {
             authors: &meta.authors,

@@ -55,6 +55,7 @@ pub(super) fn pages(
                 text: &site.parsed.entities[e],
                 targets: &site.linked.entity_links[e],
                 blocks: Blocks::Plain,
+                related: &[],
             };
             let annotation = writer.write(&site.parsed.entities[e].body);
             let view = EntityView::new(entity, links, documents, &summaries, own, annotation);

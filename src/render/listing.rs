@@ -48,6 +48,7 @@ pub(super) fn annotations(
                 text: &doc.text,
                 targets,
                 blocks: Blocks::Citable(Page::Document(&doc.source.slug)),
+                related: &[],
             };
             AnnotationGroup {
                 document: summary,

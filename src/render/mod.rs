@@ -64,6 +64,7 @@ impl Rendered {
 /// built once per build.
 pub struct Catalog<'a> {
     pub config: &'a SiteConfig,
+    pub documents: &'a [crate::parse::Document],
     /// Document slugs, by index.
     pub slugs: Vec<&'a str>,
     pub entities: Vec<EntityName<'a>>,
@@ -88,6 +89,7 @@ impl<'a> Catalog<'a> {
         let archive = site.archive;
         Catalog {
             config: &archive.config,
+            documents: &site.parsed.documents,
             slugs: site
                 .parsed
                 .documents
@@ -174,10 +176,11 @@ impl Renderer {
             .zip(&site.linked.document_links)
             .enumerate()
             .filter(|(d, _)| selection.document(*d))
-            .map(|(_, (doc, targets))| {
+            .map(|(d, (doc, targets))| {
                 let page = Page::Document(&doc.source.slug);
                 let here = context.here(page);
-                let view = document::DocView::new(doc, targets, &here, &catalog);
+                let related = &site.linked.related[d];
+                let view = document::DocView::new(doc, targets, related, &here, &catalog);
                 let page = context.render(&here, "document.html", "doc", &view)?;
                 Ok(page.from(&doc.source.file.path))
             })

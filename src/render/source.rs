@@ -57,6 +57,7 @@ pub(super) fn pages(
                     text,
                     targets: &site.linked.source_links[s],
                     blocks: Blocks::Plain,
+                    related: &[],
                 };
                 writer.write(&text.body)
             });

@@ -3,11 +3,12 @@
 //!
 //! When only documents' bodies changed (no file added or removed, no front
 //! matter, entity, source, template, static file or setting touched), the
-//! documents whose text is the same
-//! are not parsed again, and render writes only the changed documents' pages, the
-//! pages of the entities and sources they mention or cite (before or after the
-//! edit), the indexes, listings and the feed. Link runs whole: a cross-reference
-//! anywhere may point into the edited text. Anything else rebuilds everything.
+//! documents whose text is the same are not parsed again, and render writes only
+//! the changed documents' pages, the pages of documents whose related passages
+//! changed or quote a changed one, the pages of the entities and sources the
+//! changed documents mention or cite (before or after the edit), the indexes,
+//! listings and the feed. Link runs whole: a cross-reference anywhere may point
+//! into the edited text. Anything else rebuilds everything.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -115,6 +116,7 @@ impl Session {
             renderer,
             files,
         } = last;
+        let related_before = previous.linked.related;
         let mut lock = previous.parsed.lock;
         let unchanged: HashMap<String, (Document, DocLock)> = previous
             .parsed
@@ -136,8 +138,16 @@ impl Session {
             touched(edited.iter().map(|&d| &checked.parsed.documents[d]));
         entities.extend(now_entities);
         sources.extend(now_sources);
+        // Other documents show related passages, with their words, from this one.
+        let mut documents = edited.clone();
+        for (d, now) in checked.linked.related.iter().enumerate() {
+            let points_in = now.iter().flatten().any(|p| edited.contains(&p.document));
+            if points_in || related_before.get(d) != Some(now) {
+                documents.insert(d);
+            }
+        }
         let selection = Selection::Some {
-            documents: edited,
+            documents,
             entities,
             sources,
         };
