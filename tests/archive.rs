@@ -329,3 +329,27 @@ fn every_document_links_related_passages_in_other_documents() {
         );
     }
 }
+
+#[test]
+fn the_entities_index_and_entity_pages_picture_who_is_connected() {
+    let site = build();
+    let index = site.page("entities/index.html");
+    let nodes = index.select("svg.graph a.node");
+    assert!(nodes.len() >= 20, "{} nodes", nodes.len());
+    for node in &nodes {
+        let href = node.value().attr("href").unwrap();
+        assert!(
+            site.exists(&format!("entities/{}index.html", href)),
+            "{href} is an entity page"
+        );
+    }
+    assert!(index.select("svg.graph .edges path").len() >= 20);
+    let isi = site.page("entities/isi/index.html");
+    let around = isi.select("svg.graph a.node");
+    assert!(around.len() >= 5, "the ISI's neighbourhood");
+    assert_eq!(
+        around[0].value().attr("href"),
+        Some("./"),
+        "the entity in the middle"
+    );
+}

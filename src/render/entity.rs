@@ -5,7 +5,9 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::body::{Blocks, Writer};
+use super::graph;
 use super::listing::EntryView;
+use super::paths::Here;
 use super::paths::Page;
 use super::view::{DocSummary, by_document};
 use super::{Base, Rendered, Selection, Site};
@@ -14,6 +16,118 @@ use crate::diagnostics::Failure;
 use crate::link::EntityLinks;
 use crate::load::EntitySource;
 use crate::parse::Snippet;
+
+/// How many entities the archive's picture shows, and how many lines at most.
+const PICTURED: usize = 28;
+const LINES: usize = 90;
+/// How many neighbours an entity's picture shows.
+const NEIGHBOURS: usize = 12;
+
+fn kind_index(kind: &str) -> usize {
+    crate::load::entities::KINDS
+        .iter()
+        .position(|k| *k == kind)
+        .unwrap_or(crate::load::entities::KINDS.len())
+}
+
+fn graph_node<'a>(here: &Here, entity: &'a EntitySource, links: &EntityLinks) -> graph::Node<'a> {
+    graph::Node {
+        name: &entity.meta.name,
+        kind: kind_index(&entity.meta.kind),
+        kind_label: &entity.meta.kind,
+        mentions: links.mentions.len(),
+        href: here.to(Page::Entity(&entity.id), None),
+    }
+}
+
+/// The most mentioned entities and the paragraphs they share.
+fn archive_graph(here: &Here, entities: &[EntitySource], links: &[EntityLinks]) -> String {
+    let mut chosen: Vec<usize> = (0..entities.len())
+        .filter(|&e| !links[e].mentions.is_empty())
+        .collect();
+    chosen.sort_by(|&a, &b| {
+        links[b]
+            .mentions
+            .len()
+            .cmp(&links[a].mentions.len())
+            .then(a.cmp(&b))
+    });
+    chosen.truncate(PICTURED);
+    // Around the circle by kind, then by mentions.
+    chosen.sort_by(|&a, &b| {
+        kind_index(&entities[a].meta.kind)
+            .cmp(&kind_index(&entities[b].meta.kind))
+            .then(links[b].mentions.len().cmp(&links[a].mentions.len()))
+            .then(a.cmp(&b))
+    });
+    let slot: std::collections::HashMap<usize, usize> =
+        chosen.iter().enumerate().map(|(i, &e)| (e, i)).collect();
+    let mut edges: Vec<(usize, usize, usize)> = chosen
+        .iter()
+        .flat_map(|&a| {
+            links[a]
+                .related
+                .iter()
+                .filter(move |(b, _)| a < *b)
+                .filter_map(|&(b, shared)| Some((slot[&a], *slot.get(&b)?, shared)))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    edges.sort_by(|x, y| y.2.cmp(&x.2).then((x.0, x.1).cmp(&(y.0, y.1))));
+    edges.truncate(LINES);
+    let nodes: Vec<graph::Node> = chosen
+        .iter()
+        .map(|&e| graph_node(here, &entities[e], &links[e]))
+        .collect();
+    graph::svg(
+        "The most mentioned entities, linked by the paragraphs they share",
+        &nodes,
+        &edges,
+        false,
+    )
+}
+
+/// Entity `e` in the middle, the entities it shares most paragraphs with around.
+fn neighbourhood(
+    here: &Here,
+    e: usize,
+    entities: &[EntitySource],
+    links: &[EntityLinks],
+) -> String {
+    let around: Vec<(usize, usize)> = links[e].related.iter().take(NEIGHBOURS).copied().collect();
+    let mut chosen = vec![e];
+    chosen.extend(around.iter().map(|(other, _)| *other));
+    let slot: std::collections::HashMap<usize, usize> =
+        chosen.iter().enumerate().map(|(i, &x)| (x, i)).collect();
+    let mut edges: Vec<(usize, usize, usize)> = around
+        .iter()
+        .enumerate()
+        .map(|(i, &(_, shared))| (0, i + 1, shared))
+        .collect();
+    for &(a, _) in &around {
+        for &(b, shared) in &links[a].related {
+            if a < b
+                && let Some(&sb) = slot.get(&b)
+                && sb != 0
+            {
+                edges.push((slot[&a], sb, shared));
+            }
+        }
+    }
+    let nodes: Vec<graph::Node> = chosen
+        .iter()
+        .map(|&x| graph_node(here, &entities[x], &links[x]))
+        .collect();
+    graph::svg(
+        &format!(
+            "{} and the entities it shares most paragraphs with",
+            entities[e].meta.name
+        ),
+        &nodes,
+        &edges,
+        true,
+    )
+}
 
 /// The index of entities and a page per entity.
 pub(super) fn pages(
@@ -29,12 +143,13 @@ pub(super) fn pages(
         .zip(links)
         .map(|(e, l)| EntitySummary::new(e, l))
         .collect();
-    let index = base.page(
-        Page::Entities,
-        "entities.html",
-        "kinds",
-        &group_by_kind(&summaries),
-    )?;
+    let here = base.here(Page::Entities);
+    let kinds = group_by_kind(&summaries);
+    let graph = archive_graph(&here, entities, links);
+    let index = base.render_with(&here, "entities.html", |context| {
+        context.insert("kinds", &kinds);
+        context.insert("graph", &graph);
+    })?;
     let mut pages: Vec<Rendered> = entities
         .par_iter()
         .zip(links)
@@ -58,7 +173,8 @@ pub(super) fn pages(
                 related: &[],
             };
             let annotation = writer.write(&site.parsed.entities[e].body);
-            let view = EntityView::new(entity, links, documents, &summaries, own, annotation);
+            let mut view = EntityView::new(entity, links, documents, &summaries, own, annotation);
+            view.graph = neighbourhood(&here, e, entities, &site.linked.entities);
             Ok(base
                 .render(&here, "entity.html", "entity", &view)?
                 .from(&entity.file.path))
@@ -138,6 +254,8 @@ pub struct EntityView<'a> {
     pub related: Vec<Related<'a>>,
     /// Timeline entries that mention this entity.
     pub timeline: Vec<EntryView<'a>>,
+    /// The picture of its neighbourhood, SVG.
+    pub graph: String,
 }
 
 /// An entity's mentions in one document.
@@ -214,6 +332,7 @@ impl<'a> EntityView<'a> {
                 })
                 .collect(),
             timeline,
+            graph: String::new(),
         }
     }
 }

@@ -15,6 +15,7 @@ pub(crate) mod body;
 mod document;
 mod entity;
 mod feeds;
+mod graph;
 mod listing;
 pub mod paths;
 mod sanitize;
@@ -269,13 +270,23 @@ impl<'a> Base<'a> {
         name: &'static str,
         value: &impl Serialize,
     ) -> Result<Rendered, Failure> {
+        self.render_with(here, template, |context| context.insert(name, value))
+    }
+
+    /// Renders `template` for `here`, with what `fill` puts in the context.
+    fn render_with(
+        &self,
+        here: &Here,
+        template: &str,
+        fill: impl FnOnce(&mut Context),
+    ) -> Result<Rendered, Failure> {
         let mut context = Context::new();
         context.insert("site", &self.site);
         context.insert("root", &here.root);
         if here.page != Page::NotFound {
             context.insert("canonical_url", &here.canonical);
         }
-        context.insert(name, value);
+        fill(&mut context);
         let html = self.renderer.tera.render(template, &context).map_err(|e| {
             templates::template_error(&PathBuf::from("templates").join(template), &e)
         })?;

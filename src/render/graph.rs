@@ -1,0 +1,196 @@
+//! Pictures of who is connected: SVG drawn at build time, for the entities index
+//! (the archive's most mentioned entities and the paragraphs they share) and for
+//! each entity page (its neighbourhood).
+//!
+//! The layout is a circle in a fixed order (by kind, then by mentions, then by
+//! id), so the same archive gives the same picture, and labels run outward along
+//! the radius, where they cannot overlap as long as the nodes are spaced by more
+//! than a line of text. Node size follows mentions; kinds differ by shape as well
+//! as colour. Every node is a link to its entity page. The ranked lists on the
+//! same pages are the text alternative.
+
+use std::f64::consts::PI;
+use std::fmt::Write;
+
+use crate::html::escape;
+
+/// An entity to draw.
+pub struct Node<'a> {
+    pub name: &'a str,
+    /// The index of its kind in the archive's kinds: picks shape and colour.
+    pub kind: usize,
+    pub kind_label: &'a str,
+    pub mentions: usize,
+    /// Where its page is, relative to the page drawing it.
+    pub href: String,
+}
+
+/// The picture's own style: lines and labels in the page's text colour, so it
+/// reads in light and dark themes alike.
+const STYLE: &str = "<style>.edges path{fill:none;stroke:currentColor;stroke-opacity:.28}.node text{font:11px/1 system-ui,sans-serif;fill:currentColor}.node:hover text,.node:focus text{font-weight:700;text-decoration:underline}.node:focus{outline:none}.node:focus-visible>:first-child{stroke:currentColor;stroke-width:2}</style>";
+
+/// Shapes and colours by kind, in order; kinds past the fifth reuse them.
+const SHAPES: [&str; 5] = ["circle", "square", "triangle", "diamond", "hexagon"];
+const COLOURS: [&str; 5] = ["#3b6fb6", "#b4562d", "#2f8a57", "#8a4fb0", "#a07a12"];
+
+/// Draws `nodes` on a circle with `edges` (`(a, b, weight)` by node index);
+/// `center` puts node 0 in the middle instead (an entity's neighbourhood).
+pub fn svg(title: &str, nodes: &[Node], edges: &[(usize, usize, usize)], center: bool) -> String {
+    if nodes.len() < 2 {
+        return String::new();
+    }
+    let ring: Vec<usize> = if center {
+        (1..nodes.len()).collect()
+    } else {
+        (0..nodes.len()).collect()
+    };
+    // Room for a line of text and a gap between neighbours on the ring.
+    let radius = (ring.len() as f64 * 22.0 / (2.0 * PI)).max(90.0);
+    let longest = nodes
+        .iter()
+        .map(|n| label(n.name).chars().count())
+        .max()
+        .unwrap_or(0) as f64;
+    let margin = 18.0 + longest * 6.2;
+    let size = 2.0 * (radius + margin);
+    let (cx, cy) = (size / 2.0, size / 2.0);
+    let most = nodes.iter().map(|n| n.mentions).max().unwrap_or(1).max(1) as f64;
+    let node_radius = |n: &Node| 3.0 + 7.0 * (n.mentions as f64 / most).sqrt();
+    let mut place = vec![(cx, cy, 0.0); nodes.len()];
+    for (slot, &i) in ring.iter().enumerate() {
+        let angle = -PI / 2.0 + 2.0 * PI * slot as f64 / ring.len() as f64;
+        place[i] = (cx + radius * angle.cos(), cy + radius * angle.sin(), angle);
+    }
+    let mut out = String::new();
+    let _ = write!(
+        out,
+        "<svg class=\"graph\" viewBox=\"0 0 {size:.0} {size:.0}\" width=\"{size:.0}\" height=\"{size:.0}\" style=\"max-width:100%;height:auto\" role=\"img\" aria-labelledby=\"graph-title\"><title id=\"graph-title\">{}</title>{STYLE}",
+        escape(title)
+    );
+    let heaviest = edges.iter().map(|e| e.2).max().unwrap_or(1).max(1) as f64;
+    out.push_str("<g class=\"edges\">");
+    for &(a, b, weight) in edges {
+        let ((x1, y1, _), (x2, y2, _)) = (place[a], place[b]);
+        // Curved towards the middle, so lines between neighbours stay apart.
+        let (qx, qy) = ((x1 + x2) / 4.0 + cx / 2.0, (y1 + y2) / 4.0 + cy / 2.0);
+        let width = 0.6 + 3.0 * weight as f64 / heaviest;
+        let _ = write!(
+            out,
+            "<path d=\"M{x1:.1} {y1:.1} Q{qx:.1} {qy:.1} {x2:.1} {y2:.1}\" stroke-width=\"{width:.2}\"><title>{} and {}: {weight} shared paragraph{}</title></path>",
+            escape(nodes[a].name),
+            escape(nodes[b].name),
+            if weight == 1 { "" } else { "s" }
+        );
+    }
+    out.push_str("</g><g class=\"nodes\">");
+    for (i, node) in nodes.iter().enumerate() {
+        let (x, y, angle) = place[i];
+        let r = node_radius(node);
+        let _ = write!(
+            out,
+            "<a href=\"{}\" class=\"node kind-{}\"><title>{} ({}, {} mention{})</title>{}",
+            escape(&node.href),
+            node.kind,
+            escape(node.name),
+            escape(node.kind_label),
+            node.mentions,
+            if node.mentions == 1 { "" } else { "s" },
+            shape(node.kind, x, y, r)
+        );
+        if center && i == 0 {
+            let _ = write!(
+                out,
+                "<text x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
+                y + r + 14.0,
+                escape(&label(node.name))
+            );
+        } else {
+            // Outward along the radius; on the left half, turned to read left to right.
+            let degrees = angle.to_degrees();
+            let left = angle.cos() < -1e-9;
+            let (rotate, anchor, dx) = if left {
+                (degrees + 180.0, "end", -(r + 4.0))
+            } else {
+                (degrees, "start", r + 4.0)
+            };
+            let _ = write!(
+                out,
+                "<text transform=\"translate({x:.1} {y:.1}) rotate({rotate:.1})\" x=\"{dx:.1}\" dy=\"0.32em\" text-anchor=\"{anchor}\">{}</text>",
+                escape(&label(node.name))
+            );
+        }
+        out.push_str("</a>");
+    }
+    out.push_str("</g></svg>");
+    out
+}
+
+/// A name short enough to label a node; the full name is in the node's title.
+fn label(name: &str) -> String {
+    const LONGEST: usize = 24;
+    if name.chars().count() <= LONGEST {
+        return name.to_string();
+    }
+    let cut: String = name.chars().take(LONGEST - 1).collect();
+    format!("{}…", cut.trim_end())
+}
+
+fn shape(kind: usize, x: f64, y: f64, r: f64) -> String {
+    let fill = COLOURS[kind % COLOURS.len()];
+    let points = |n: usize, turn: f64| -> String {
+        (0..n)
+            .map(|k| {
+                let a = turn + 2.0 * PI * k as f64 / n as f64;
+                format!("{:.1},{:.1}", x + r * a.cos(), y + r * a.sin())
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    match SHAPES[kind % SHAPES.len()] {
+        "circle" => format!("<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"{r:.1}\" fill=\"{fill}\"/>"),
+        "square" => format!(
+            "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"{fill}\"/>",
+            x - r * 0.9,
+            y - r * 0.9,
+            r * 1.8,
+            r * 1.8
+        ),
+        "triangle" => format!(
+            "<polygon points=\"{}\" fill=\"{fill}\"/>",
+            points(3, -PI / 2.0)
+        ),
+        "diamond" => format!("<polygon points=\"{}\" fill=\"{fill}\"/>", points(4, 0.0)),
+        _ => format!("<polygon points=\"{}\" fill=\"{fill}\"/>", points(6, 0.0)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn node(id: &'static str, kind: usize, mentions: usize) -> Node<'static> {
+        Node {
+            name: id,
+            kind,
+            kind_label: "person",
+            mentions,
+            href: format!("../{id}/"),
+        }
+    }
+
+    #[test]
+    fn every_node_links_to_its_page_and_kinds_differ_by_shape() {
+        let nodes = [node("a", 0, 10), node("b", 1, 3), node("c", 2, 1)];
+        let svg = svg("T", &nodes, &[(0, 1, 2), (1, 2, 1)], false);
+        assert_eq!(svg.matches("<a href=").count(), 3);
+        assert!(svg.contains("href=\"../b/\""));
+        assert!(svg.contains("<circle") && svg.contains("<rect") && svg.contains("<polygon"));
+        assert_eq!(svg.matches("<path").count(), 2);
+        assert_eq!(
+            svg,
+            super::svg("T", &nodes, &[(0, 1, 2), (1, 2, 1)], false),
+            "deterministic"
+        );
+        assert!(super::svg("T", &nodes[..1], &[], false).is_empty());
+    }
+}
