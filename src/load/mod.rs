@@ -95,7 +95,8 @@ pub fn load(root: &Path) -> Result<Archive, Failure> {
         .map(|path| load_document(root, path))
         .collect();
 
-    let (entities, mut diagnostics) = entities::load(root, &root.join("content").join("entities"));
+    let (entities, mut diagnostics) =
+        entities::load(root, &root.join("content").join("entities"), &config.kinds);
     let (sources, source_diagnostics) = sources::load(root);
     diagnostics.extend(source_diagnostics);
     let mut documents = Vec::new();

@@ -9,6 +9,7 @@ use super::listing::EntryView;
 use super::paths::Page;
 use super::view::{DocSummary, by_document};
 use super::{Base, Rendered, Site};
+use crate::config::Kind;
 use crate::date;
 use crate::diagnostics::Failure;
 use crate::link::EntityLinks;
@@ -32,7 +33,7 @@ pub(super) fn pages(
         Page::Entities,
         "entities.html",
         "kinds",
-        &group_by_kind(&summaries),
+        &group_by_kind(&summaries, &base.catalog.config.kinds),
     )?;
     let mut pages: Vec<Rendered> = entities
         .par_iter()
@@ -90,23 +91,27 @@ impl<'a> EntitySummary<'a> {
 
 #[derive(Serialize)]
 pub struct KindGroup<'a> {
+    /// The kind's id, also its section's anchor.
     pub kind: &'a str,
+    /// Its heading, as `site.toml` labels it.
+    pub label: &'a str,
     pub entities: Vec<EntitySummary<'a>>,
 }
 
-/// Entities grouped by kind (in the registry's kind order), each group A–Z.
-pub fn group_by_kind<'a>(entities: &[EntitySummary<'a>]) -> Vec<KindGroup<'a>> {
-    crate::load::entities::KINDS
+/// Entities grouped by kind, in the order `site.toml` declares the kinds, each group A–Z.
+pub fn group_by_kind<'a>(entities: &[EntitySummary<'a>], kinds: &'a [Kind]) -> Vec<KindGroup<'a>> {
+    kinds
         .iter()
         .filter_map(|kind| {
             let mut group: Vec<EntitySummary> = entities
                 .iter()
-                .filter(|e| e.kind == *kind)
+                .filter(|e| e.kind == kind.id)
                 .cloned()
                 .collect();
             group.sort_by_key(|e| sort_key(e.name));
             (!group.is_empty()).then_some(KindGroup {
-                kind,
+                kind: &kind.id,
+                label: &kind.label,
                 entities: group,
             })
         })
