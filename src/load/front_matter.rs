@@ -17,6 +17,9 @@ use crate::diagnostics::{self, Diagnostic};
 pub struct DocumentMeta {
     /// The title as printed. A document without one is listed by its first words.
     pub title: Option<String>,
+    /// For a document that states no title, one the editor supplies: shown in
+    /// editorial brackets and cited as supplied (`[…]`). Never together with `title`.
+    pub supplied_title: Option<String>,
     /// Subtitle, deck or standfirst as printed.
     pub subtitle: Option<String>,
     /// Authors' names, in the order printed.

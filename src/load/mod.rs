@@ -216,6 +216,16 @@ fn load_document(root: &Path, path: &Path) -> Result<DocumentSource, Diagnostic>
     }
     let split = front_matter::split(path, &text)?;
     let meta: DocumentMeta = front_matter::parse(path, &text, &split)?;
+    if meta.title.is_some() && meta.supplied_title.is_some() {
+        let at = text[split.front.clone()]
+            .find("supplied_title")
+            .map_or(0, |i| i + split.front.start);
+        return Err(
+            Diagnostic::error(path, "a document has a `title` or a `supplied_title`, not both")
+                .at(&text, at..at + "supplied_title".len())
+                .help("keep `title` when the document states one; `supplied_title` is for documents that state none"),
+        );
+    }
     if let Some(url) = meta.url.as_deref().filter(|u| !crate::url::is_safe(u)) {
         let at = text[split.front.clone()]
             .find(url)
