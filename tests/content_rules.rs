@@ -24,7 +24,6 @@ fn json_ld(page: &Page) -> String {
         .unwrap_or_else(|| panic!("{} has no JSON-LD", page.path))
 }
 
-#[allow(dead_code)]
 fn warnings(archive: &Archive) -> Vec<String> {
     match lectern::check(archive.root()) {
         Ok(report) => report.warnings.iter().map(|d| d.message.clone()).collect(),
@@ -226,4 +225,150 @@ fn this_archive_has_no_untitled_heading_and_no_null_in_its_metadata() {
     }
     let page = site.page("khaksar-timeline/index.html");
     page.has("article.document h1.supplied");
+}
+
+// Names in front matter, and what counts as a mention.
+
+fn named_archive() -> Archive {
+    Archive::new()
+        .file("site.toml", SITE)
+        .file(
+            "content/entities/arun-anand.md",
+            entity("Arun Anand", "person", "A journalist."),
+        )
+        .file(
+            "content/entities/afghan-mujahideen.md",
+            "+++\nname = \"Afghan mujahideen\"\nkind = \"organization\"\naliases = [\"Mujhideen Rebels\"]\n+++\nResistance groups.\n",
+        )
+        .file(
+            "content/entities/white-house.md",
+            entity("White House", "place", "The US president's office."),
+        )
+        .document(
+            "a",
+            "+++\ntitle = \"A\"\nsubtitle = \"A story of the White House\"\nbyline = \"By Arun Anand\"\nimage_caption = \"Mujhideen Rebels, 1980\"\nimage_credit = \"Photo Source: White House\"\n+++\n\nText that names nobody.\n",
+        )
+}
+
+#[test]
+fn names_in_the_byline_caption_credit_and_subtitle_are_linked_and_counted() {
+    let archive = named_archive();
+    let site = archive.build();
+    let page = site.page("a/index.html");
+    page.has_text("p.byline#doc-byline", "By Arun Anand")
+        .has("#doc-byline a.mention[href='../entities/arun-anand/']")
+        .has("#doc-caption a.mention[href='../entities/afghan-mujahideen/']")
+        .has("#doc-credit a.mention[href='../entities/white-house/']")
+        .has("#doc-subtitle a.mention[href='../entities/white-house/']");
+    // The wording stays as written.
+    page.has_text(".lead-figure .caption", "Mujhideen Rebels, 1980");
+    page.has_text(".lead-figure .credit", "Photo Source: White House");
+    page.has_text("p.subtitle", "A story of the White House");
+    // They are the document's mentions: listed on the entity's page, at the field.
+    let entity = site.page("entities/arun-anand/index.html");
+    let mentions = entity.select(".kwic li a");
+    assert_eq!(mentions.len(), 1, "{}", entity.source);
+    assert_eq!(
+        mentions[0].value().attr("href"),
+        Some("../../a/#doc-byline")
+    );
+    assert_eq!(text_of(mentions[0]), "byline");
+    assert_eq!(
+        site.page("entities/white-house/index.html")
+            .select(".kwic li")
+            .len(),
+        2
+    );
+    let unmentioned: Vec<String> = warnings(&archive)
+        .into_iter()
+        .filter(|w| w.starts_with("nothing mentions"))
+        .collect();
+    assert!(unmentioned.is_empty(), "{unmentioned:?}");
+}
+
+#[test]
+fn an_ambiguous_name_in_front_matter_is_reported_at_the_fields_line() {
+    let archive = Archive::new()
+        .file("site.toml", SITE)
+        .file(
+            "content/entities/jalaluddin-haqqani.md",
+            "+++\nname = \"Jalaluddin Haqqani\"\nkind = \"person\"\nambiguous = [\"Haqqani\"]\n+++\nA commander.\n",
+        )
+        .document(
+            "a",
+            "+++\ntitle = \"A\"\nimage_caption = \"Haqqani in 1980\"\n+++\n\nJalaluddin Haqqani.\n",
+        );
+    let report = lectern::check(archive.root()).unwrap();
+    let ambiguous = report
+        .warnings
+        .iter()
+        .find(|d| d.message.starts_with("ambiguous mention `Haqqani`"))
+        .expect("the caption's Haqqani is ambiguous");
+    assert_eq!(ambiguous.path, Path::new("content/documents/a.md"));
+    assert_eq!(ambiguous.line_col(), Some((3, 18)));
+}
+
+#[test]
+fn the_editors_words_count_as_mentions_but_are_not_listed_as_the_documents() {
+    let archive = Archive::new()
+        .file("site.toml", SITE)
+        .file(
+            "content/entities/george-tenet.md",
+            entity("George Tenet", "person", "Director of Central Intelligence."),
+        )
+        .file(
+            "content/entities/porter-goss.md",
+            entity("Porter Goss", "person", "A congressman."),
+        )
+        .file(
+            "content/entities/cia.md",
+            entity("CIA", "organization", "The agency Porter Goss later led."),
+        )
+        .file(
+            "content/entities/kathy-gannon.md",
+            entity("Kathy Gannon", "person", "A journalist."),
+        )
+        .file(
+            "content/entities/mullah-omar.md",
+            entity("Mullah Omar", "person", "Mullah Omar led the Taliban."),
+        )
+        .file(
+            "content/sources.toml",
+            "[gannon-2005]\ntype = \"book\"\ntitle = \"I Is for Infidel\"\nnote = \"By Kathy Gannon.\"\n",
+        )
+        .document(
+            "a",
+            "+++\ntitle = \"A\"\n+++\n\nThe CIA chief{>>George Tenet, that is.<<} spoke [@gannon-2005].\n",
+        );
+    let unmentioned: Vec<String> = warnings(&archive)
+        .into_iter()
+        .filter(|w| w.starts_with("nothing mentions"))
+        .collect();
+    // Tenet is named in an editor's note, Goss in another entity's annotation,
+    // Gannon in a source's note; Mullah Omar only in his own annotation.
+    assert_eq!(unmentioned, ["nothing mentions `mullah-omar`"]);
+    let site = archive.build();
+    for id in ["george-tenet", "porter-goss", "kathy-gannon"] {
+        let page = site.page(&format!("entities/{id}/index.html"));
+        page.count(".kwic li", 0);
+    }
+    site.page("entities/cia/index.html").count(".kwic li", 1);
+    // The note still links its name.
+    site.page("a/index.html")
+        .has(".ed-note a.mention[href='../entities/george-tenet/']");
+}
+
+#[test]
+fn this_archive_links_its_byline_and_caption_and_warns_of_no_unmentioned_entity() {
+    let archive = Archive::repository();
+    let unmentioned: Vec<String> = warnings(&archive)
+        .into_iter()
+        .filter(|w| w.starts_with("nothing mentions"))
+        .collect();
+    assert!(unmentioned.is_empty(), "{unmentioned:?}");
+    let site = archive.build();
+    site.page("cia-and-isi-a-failed-marriage/index.html")
+        .has("p.byline a.mention[href='../entities/arun-anand/']");
+    site.page("pakistans-biggest-afghan-mistake/index.html")
+        .has(".lead-figure .caption a.mention[href='../entities/afghan-mujahideen/']");
 }

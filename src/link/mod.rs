@@ -88,7 +88,12 @@ pub fn link(archive: &Archive, parsed: &Parsed) -> Linked {
             _ => Vec::new(),
         })
         .collect();
-    let (entities, unmentioned) = entities::index(&archive.entities, documents);
+    let (entities, unmentioned) = entities::index(
+        &archive.entities,
+        documents,
+        &parsed.entities,
+        &parsed.sources,
+    );
     diagnostics.extend(unmentioned);
     Linked {
         document_links,

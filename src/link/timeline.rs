@@ -37,7 +37,7 @@ pub fn entries(documents: &[Document]) -> Vec<Entry> {
                 .text
                 .mentions
                 .iter()
-                .filter(|m| anchors.contains(m.anchor.as_str()))
+                .filter(|m| !m.editorial && anchors.contains(m.anchor.as_str()))
                 .map(|m| m.entity)
                 .collect();
             entries.push(Entry {

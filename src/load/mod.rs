@@ -20,7 +20,7 @@ use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Failure};
 use crate::ids::Lock;
 pub use entities::{EntityMeta, EntitySource};
-pub use front_matter::DocumentMeta;
+pub use front_matter::{DocumentMeta, Field, FieldSource};
 
 /// Slugs the generator uses for its own pages; a document may not take them.
 pub const RESERVED_SLUGS: &[&str] = &[
@@ -68,6 +68,9 @@ pub struct DocumentSource {
     pub meta: DocumentMeta,
     /// Byte offset of the body in `file.text`, so later stages report true positions.
     pub body_start: usize,
+    /// The front matter fields printed with the text (subtitle, byline, the lead
+    /// image's caption and credit), located in the file.
+    pub fields: Vec<FieldSource>,
 }
 
 impl DocumentSource {
@@ -234,8 +237,10 @@ fn load_document(root: &Path, path: &Path) -> Result<DocumentSource, Diagnostic>
             .at(&text, at..at + url.len())
             .help(crate::url::HELP));
     }
+    let fields = front_matter::printed_fields(&text, &split);
     Ok(DocumentSource {
         slug,
+        fields,
         file: SourceFile {
             path: path.to_path_buf(),
             text,

@@ -7,11 +7,13 @@
 //! stay the same across edits; the updated lock is returned alongside. Entity
 //! annotations and source notes go through the same walk, so mentions, citations,
 //! notes and links in them are found and checked like a document's, but their
-//! blocks get no ids.
+//! blocks get no ids; so do the front matter fields a page prints with the text
+//! (`fields`), whose findings join their document's.
 
 pub mod body;
 pub mod citations;
 mod explicit_ids;
+mod fields;
 pub mod highlight;
 pub mod markdown;
 pub mod mentions;
@@ -21,7 +23,7 @@ use rayon::prelude::*;
 use crate::date::FuzzyDate;
 use crate::diagnostics::Diagnostic;
 use crate::ids::{self, BlockKey, DocLock, Lock};
-use crate::load::{Archive, DocumentSource, SourceFile};
+use crate::load::{Archive, DocumentSource, Field, SourceFile};
 pub use body::{Body, CiteItem, Fragment, Mark};
 pub use markdown::{BlockKind, CrossLink};
 
@@ -30,6 +32,10 @@ pub use markdown::{BlockKind, CrossLink};
 pub struct Document {
     pub source: DocumentSource,
     pub text: Text,
+    /// The front matter printed with the text (subtitle, lead image caption and
+    /// credit, byline), each a body of inline Markdown written with `text`'s marks:
+    /// what they mention, cite and annotate is in `text`, at the field's anchor.
+    pub fields: Vec<(Field, Body)>,
     /// Ids this document once had and no longer has, with where each now points.
     pub retired: Vec<(String, String)>,
     /// The document's first words, to list it by when it has no title.
@@ -77,6 +83,8 @@ pub struct Mention {
     /// The paragraph number, when it stands in a numbered block.
     pub number: Option<usize>,
     pub snippet: Snippet,
+    /// Whether it stands in an editor's note rather than the author's words.
+    pub editorial: bool,
 }
 
 /// A source cited in a block or note.
@@ -255,8 +263,9 @@ pub fn parse_document(
         .collect();
     let (ids, doc_lock) = ids::assign(previous, &keys);
     let mut diagnostics = explicit_ids::check(&source.file, &walked.blocks);
-    let (text, walk_diagnostics) = assemble(walked, ids, true);
+    let (mut text, walk_diagnostics) = assemble(walked, ids, true);
     diagnostics.splice(0..0, walk_diagnostics);
+    let fields = fields::walk(source, lookup, &mut text, &mut diagnostics);
     let word_count = text
         .blocks
         .iter()
@@ -267,6 +276,7 @@ pub fn parse_document(
         source: source.clone(),
         incipit: incipit(&text.blocks),
         text,
+        fields,
         retired: doc_lock
             .retired
             .iter()
@@ -275,6 +285,16 @@ pub fn parse_document(
         word_count,
     };
     (document, doc_lock, diagnostics)
+}
+
+impl Document {
+    /// The body of a printed front matter field, if the document has it.
+    pub fn field(&self, field: Field) -> Option<&Body> {
+        self.fields
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, body)| body)
+    }
 }
 
 /// Parses a text whose blocks are not citable, at `range` of `file`: an entity
@@ -353,6 +373,7 @@ pub(crate) fn assemble(
                 anchor,
                 number,
                 snippet: snippet(text, m.position, m.len)?,
+                editorial: m.editorial,
             })
         })
         .collect();

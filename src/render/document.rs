@@ -10,6 +10,7 @@ use super::view::DocSummary;
 use crate::date;
 use crate::html;
 use crate::link::Target;
+use crate::load::Field;
 use crate::parse::{Document, Footnote};
 
 /// A document page.
@@ -17,10 +18,9 @@ use crate::parse::{Document, Footnote};
 pub struct DocView<'a> {
     #[serde(flatten)]
     pub summary: DocSummary<'a>,
-    pub byline: Option<&'a str>,
     pub url: Option<&'a str>,
-    pub image_caption: Option<&'a str>,
-    pub image_credit: Option<&'a str>,
+    /// The front matter printed with the text, as HTML with its mentions linked.
+    pub fields: FieldsView,
     /// The title as metadata and citations give it: as stated, `[supplied]` in
     /// editorial brackets, or the first words.
     pub cited_title: String,
@@ -109,10 +109,8 @@ impl<'a> DocView<'a> {
             script_data,
             json_ld,
             summary: DocSummary::new(doc),
-            byline: meta.byline.as_deref(),
             url: meta.url.as_deref(),
-            image_caption: meta.image_caption.as_deref(),
-            image_credit: meta.image_credit.as_deref(),
+            fields: FieldsView::new(doc, &writer),
             body: writer.write(&doc.text.body),
             footnotes: doc
                 .text
@@ -136,6 +134,28 @@ impl<'a> DocView<'a> {
                 })
                 .collect(),
             word_count: doc.word_count,
+        }
+    }
+}
+
+/// A document's printed front matter fields, each as HTML for the element whose
+/// id is its `Field::anchor`.
+#[derive(Serialize, Default)]
+pub struct FieldsView {
+    pub subtitle: Option<String>,
+    pub image_caption: Option<String>,
+    pub image_credit: Option<String>,
+    pub byline: Option<String>,
+}
+
+impl FieldsView {
+    fn new(doc: &Document, writer: &Writer) -> Self {
+        let html = |field| doc.field(field).map(|body| writer.write(body));
+        FieldsView {
+            subtitle: html(Field::Subtitle),
+            image_caption: html(Field::ImageCaption),
+            image_credit: html(Field::ImageCredit),
+            byline: html(Field::Byline),
         }
     }
 }

@@ -13,7 +13,7 @@ use crate::config::Kind;
 use crate::date;
 use crate::diagnostics::Failure;
 use crate::link::EntityLinks;
-use crate::load::EntitySource;
+use crate::load::{EntitySource, Field};
 use crate::parse::Snippet;
 
 /// The index of entities and a page per entity.
@@ -160,6 +160,8 @@ pub struct MentionView<'a> {
     /// Relative to the site root: `<slug>/#<anchor>`.
     pub path: String,
     pub number: Option<usize>,
+    /// Which printed front matter field it stands in (`byline`, `caption`…), if one.
+    pub field: Option<&'static str>,
     pub snippet: &'a Snippet,
 }
 
@@ -186,6 +188,7 @@ impl<'a> EntityView<'a> {
             let view = MentionView {
                 path: documents[m.document].at(&m.anchor),
                 number: m.number,
+                field: Field::at(&m.anchor).map(Field::label),
                 snippet: &m.snippet,
             };
             (m.document, view)

@@ -16,6 +16,8 @@ pub struct RawMention {
     /// Byte position and length of the mention in the block's (or note's) plain text.
     pub position: usize,
     pub len: usize,
+    /// Whether it stands in an editor's note: the editor's words, not the author's.
+    pub editorial: bool,
 }
 
 /// A link to another document (or an anchor in this one), checked by the link stage.
@@ -130,12 +132,10 @@ impl<'a> Walker<'a, '_> {
         )));
     }
 
-    /// Records a mention at the current position; returns its index. Mentions in
-    /// the editor's notes are linked but not recorded: they are not the author's.
+    /// Records a mention at the current position; returns its index. A mention in
+    /// an editor's note is marked as the editor's: it counts as a mention of its
+    /// entity, but is not one of the author's.
     pub(super) fn record_mention(&mut self, entity: usize, len: usize) -> Option<usize> {
-        if self.critic.in_note() {
-            return None;
-        }
         let place = self.place()?;
         let position = self.current_text_len();
         self.found.mentions.push(RawMention {
@@ -143,6 +143,7 @@ impl<'a> Walker<'a, '_> {
             place,
             position,
             len,
+            editorial: self.critic.in_note(),
         });
         Some(self.found.mentions.len() - 1)
     }

@@ -78,6 +78,31 @@ fn options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
+/// What makes `text` more than one paragraph of inline Markdown, if anything: the
+/// first block it would open besides its paragraph.
+pub fn block_in(text: &str) -> Option<&'static str> {
+    let mut paragraphs = 0;
+    for event in Parser::new_ext(text, options()) {
+        return Some(match event {
+            Event::Start(Tag::Paragraph) if paragraphs == 0 => {
+                paragraphs += 1;
+                continue;
+            }
+            Event::Start(Tag::Paragraph) => "a second paragraph",
+            Event::Start(Tag::Heading { .. }) => "a heading",
+            Event::Start(Tag::BlockQuote(_)) => "a block quote",
+            Event::Start(Tag::CodeBlock(_)) => "a code block",
+            Event::Start(Tag::HtmlBlock) => "a block of HTML",
+            Event::Start(Tag::List(_)) => "a list",
+            Event::Start(Tag::Table(_)) => "a table",
+            Event::Start(Tag::FootnoteDefinition(_)) => "a footnote",
+            Event::Rule => "a thematic break",
+            _ => continue,
+        });
+    }
+    None
+}
+
 /// Walks the Markdown at `range` of `source`, the whole text of the file at `path`.
 pub fn walk(path: &Path, source: &Arc<str>, range: Range<usize>, lookup: &Lookup) -> Walked {
     let body_start = range.start;
