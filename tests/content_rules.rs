@@ -372,3 +372,84 @@ fn this_archive_links_its_byline_and_caption_and_warns_of_no_unmentioned_entity(
     site.page("pakistans-biggest-afghan-mistake/index.html")
         .has(".lead-figure .caption a.mention[href='../entities/afghan-mujahideen/']");
 }
+
+// Captions and credits.
+
+#[test]
+fn a_lead_image_prints_its_caption_and_credit_apart_under_the_title_or_after_the_text() {
+    let doc = |position: &str| {
+        format!(
+            "+++\ntitle = \"A\"\nimage_caption = \"A caption.\"\nimage_credit = \"Photo: Someone\"\n{position}+++\n\nThe text.\n"
+        )
+    };
+    let site = Archive::with_site()
+        .document("top", &doc(""))
+        .document("end", &doc("image_position = \"end\"\n"))
+        .build();
+    let top = site.page("top/index.html");
+    top.has_text("header .lead-figure .caption", "A caption.")
+        .has_text("header .lead-figure .credit", "Photo: Someone");
+    let end = site.page("end/index.html");
+    end.count("header .lead-figure", 0)
+        .has_text(".doc-body + .lead-figure .credit", "Photo: Someone");
+    let text = common::reading_text(end.one("article.document"));
+    let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        words.ends_with("The text. A caption. Photo: Someone"),
+        "{words}"
+    );
+
+    let failure = Archive::with_site()
+        .document("a", &doc("image_position = \"bottom\"\n"))
+        .build_err();
+    assert_eq!(failure.0[0].line_col(), Some((5, 18)));
+}
+
+#[test]
+fn a_figure_in_the_text_prints_its_caption_and_credit_as_two_lines() {
+    let site = Archive::with_site()
+        .document(
+            "a",
+            "+++\ntitle = \"A\"\n+++\n\nBefore.\n\n> [!figure]\n> The caption as printed\n>\n> Photo Source: White House\n\nAfter.\n",
+        )
+        .build();
+    let page = site.page("a/index.html");
+    page.has_text(
+        "figure.figure figcaption p.caption",
+        "The caption as printed",
+    )
+    .has_text(
+        "figure.figure figcaption p.credit",
+        "Photo Source: White House",
+    );
+}
+
+#[test]
+fn this_archives_captions_and_credits_are_apart_and_its_credits_in_front_matter() {
+    let site = Archive::repository().build();
+    let page = site.page("cia-and-isi-a-failed-marriage/index.html");
+    page.has_text(".lead-figure .credit", "Photo Source: White House")
+        .has_text(
+            "figure.figure p.caption",
+            "The Taliban Story: CIA and ISI-A Failed Marriage",
+        )
+        .has_text("figure.figure p.credit", "Photo Source: White House");
+    let page = site.page("al-qaeda-and-the-afghan-taliban/index.html");
+    page.count("figure.figure", 0).has_text(
+        ".doc-body + .lead-figure .credit",
+        "Image credit: Lt. j. g. Joe Painter, DoD",
+    );
+    let page = site.page("pakistans-biggest-afghan-mistake/index.html");
+    page.has(".lead-figure .caption")
+        .has(".lead-figure .credit");
+    // No line of a caption runs into its credit.
+    for doc in site.pages() {
+        for line in doc.texts("figcaption p, figcaption span") {
+            assert!(
+                !line.contains("Photo Source") || line.starts_with("Photo Source"),
+                "{}: {line}",
+                doc.path
+            );
+        }
+    }
+}

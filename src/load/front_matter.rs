@@ -45,6 +45,19 @@ pub struct DocumentMeta {
     /// The lead image's caption and credit, as printed.
     pub image_caption: Option<String>,
     pub image_credit: Option<String>,
+    /// Where the original prints them: `top`, under the title (the default), or
+    /// `end`, after the text, as some publications credit their lead image.
+    #[serde(default)]
+    pub image_position: ImagePosition,
+}
+
+/// Where a document prints its lead image's caption and credit.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ImagePosition {
+    #[default]
+    Top,
+    End,
 }
 
 fn default_kind() -> String {
@@ -62,7 +75,8 @@ pub enum Field {
 }
 
 impl Field {
-    /// In the order a page prints them, above the body.
+    /// In the order a page prints them, above the body (the image's caption and
+    /// credit may be printed after it instead, see [`ImagePosition`]).
     pub const ALL: [Field; 4] = [
         Field::Subtitle,
         Field::ImageCaption,
@@ -78,6 +92,11 @@ impl Field {
             Field::ImageCaption => "image_caption",
             Field::ImageCredit => "image_credit",
         }
+    }
+
+    /// Whether it belongs to the lead image.
+    pub fn is_image(self) -> bool {
+        matches!(self, Field::ImageCaption | Field::ImageCredit)
     }
 
     /// What a list of mentions calls it.

@@ -15,6 +15,7 @@ use std::sync::Arc;
 use super::markdown::{self, Lookup, Walked};
 use super::{Body, Fragment, Mark, Text, assemble};
 use crate::diagnostics::Diagnostic;
+use crate::load::front_matter::ImagePosition;
 use crate::load::{DocumentSource, Field, FieldSource};
 
 /// Walks `source`'s printed fields and adds what they hold to `text`, the
@@ -25,10 +26,12 @@ pub fn walk(
     text: &mut Text,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<(Field, Body)> {
-    let mut mentions = Vec::new();
-    let mut citations = Vec::new();
+    let at_end = source.meta.image_position == ImagePosition::End;
+    // What the page prints above the body, and after it.
+    let (mut mentions, mut citations) = ([Vec::new(), Vec::new()], [Vec::new(), Vec::new()]);
     let mut bodies = Vec::new();
     for field in &source.fields {
+        let after = usize::from(at_end && field.field.is_image());
         if let Some(block) = markdown::block_in(&field.value) {
             diagnostics.push(not_inline(source, field, block));
             continue;
@@ -37,13 +40,17 @@ pub fn walk(
         let ids = vec![field.field.anchor().to_string(); walked.blocks.len()];
         let (found, found_diagnostics) = assemble(walked, ids, false);
         diagnostics.extend(found_diagnostics);
-        mentions.extend(found.mentions.iter().cloned());
-        citations.extend(found.citations.iter().cloned());
+        mentions[after].extend(found.mentions.iter().cloned());
+        citations[after].extend(found.citations.iter().cloned());
         bodies.push((field.field, join(text, found)));
     }
-    // The fields are printed above the body: they are read first.
-    text.mentions.splice(0..0, mentions);
-    text.citations.splice(0..0, citations);
+    // In reading order.
+    let [above, below] = mentions;
+    text.mentions.splice(0..0, above);
+    text.mentions.extend(below);
+    let [above, below] = citations;
+    text.citations.splice(0..0, above);
+    text.citations.extend(below);
     bodies
 }
 

@@ -68,6 +68,7 @@ pub struct Block {
     /// The paragraph number, ¶ N; headings have none.
     pub number: Option<usize>,
     pub level: Option<u8>,
+    /// A heading's classes, or a paragraph's role in its callout (`caption`, `credit`).
     pub classes: Vec<String>,
     pub date: Option<FuzzyDate>,
     pub supplied: bool,
@@ -330,7 +331,11 @@ pub(crate) fn assemble(
                     number
                 }),
                 level: heading.map(|h| h.level),
-                classes: heading.map(|h| h.classes.clone()).unwrap_or_default(),
+                classes: match (heading, raw.role) {
+                    (Some(h), _) => h.classes.clone(),
+                    (None, Some(role)) => vec![role.to_string()],
+                    (None, None) => Vec::new(),
+                },
                 date: heading.and_then(|h| h.date),
                 supplied: heading.is_some_and(|h| h.classes.iter().any(|c| c == "supplied")),
                 text: raw.text,

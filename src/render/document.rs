@@ -11,6 +11,7 @@ use crate::date;
 use crate::html;
 use crate::link::Target;
 use crate::load::Field;
+use crate::load::front_matter::ImagePosition;
 use crate::parse::{Document, Footnote};
 
 /// A document page.
@@ -21,6 +22,8 @@ pub struct DocView<'a> {
     pub url: Option<&'a str>,
     /// The front matter printed with the text, as HTML with its mentions linked.
     pub fields: FieldsView,
+    /// Whether the lead image's caption and credit are printed after the text.
+    pub image_at_end: bool,
     /// The title as metadata and citations give it: as stated, `[supplied]` in
     /// editorial brackets, or the first words.
     pub cited_title: String,
@@ -111,6 +114,7 @@ impl<'a> DocView<'a> {
             summary: DocSummary::new(doc),
             url: meta.url.as_deref(),
             fields: FieldsView::new(doc, &writer),
+            image_at_end: meta.image_position == ImagePosition::End,
             body: writer.write(&doc.text.body),
             footnotes: doc
                 .text
