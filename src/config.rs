@@ -38,6 +38,41 @@ pub struct SiteConfig {
     /// written to a `CNAME` file. Leave it out for `user.github.io/<repo>/`.
     #[serde(default)]
     pub cname: Option<String>,
+    /// The kinds of entity the archive has, in the order the entities index lists
+    /// them: `[[kinds]]` tables with an `id` (what entity files write as `kind`) and
+    /// a `label` (the index's heading). Declaring any replaces the default five.
+    #[serde(default = "default_kinds")]
+    pub kinds: Vec<Kind>,
+}
+
+/// A kind of entity: `[[kinds]]` in `site.toml`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Kind {
+    /// What an entity's front matter writes, `kind = "person"`; also the anchor of
+    /// its section on the entities index, so a slug.
+    pub id: String,
+    /// The heading of its section on the entities index.
+    pub label: String,
+}
+
+/// The kinds an archive has when `site.toml` declares none.
+pub const DEFAULT_KINDS: &[(&str, &str)] = &[
+    ("person", "Person"),
+    ("organization", "Organization"),
+    ("place", "Place"),
+    ("event", "Event"),
+    ("work", "Work"),
+];
+
+fn default_kinds() -> Vec<Kind> {
+    DEFAULT_KINDS
+        .iter()
+        .map(|&(id, label)| Kind {
+            id: id.into(),
+            label: label.into(),
+        })
+        .collect()
 }
 
 fn default_language() -> String {
@@ -82,6 +117,7 @@ impl SiteConfig {
                 )));
             }
         }
+        check_kinds(&config.kinds, path, &source)?;
         Ok(config)
     }
 
@@ -101,6 +137,54 @@ impl SiteConfig {
         let after_scheme = self.base_url.split_once("://").map_or("", |(_, rest)| rest);
         after_scheme.find('/').map_or("/", |i| &after_scheme[i..])
     }
+}
+
+/// Kinds must be slugs (they are anchors on the index), unique, and labelled.
+fn check_kinds(kinds: &[Kind], path: &Path, source: &Arc<str>) -> Result<(), Diagnostic> {
+    let from = source.find("kinds").unwrap_or(0);
+    let at = |needle: &str| {
+        let quoted = format!("\"{needle}\"");
+        let start = source[from..].find(&quoted).map_or(from, |i| from + i);
+        start..start + quoted.len()
+    };
+    if kinds.is_empty() {
+        return Err(Diagnostic::error(path, "`kinds` declares no kind of entity")
+            .at(source, from..from + 5)
+            .help("declare at least one `[[kinds]]` with an `id` and a `label`, or leave `kinds` out for the default five"));
+    }
+    for (i, kind) in kinds.iter().enumerate() {
+        if !crate::load::is_slug(&kind.id) {
+            return Err(
+                Diagnostic::error(path, format!("`{}` cannot be a kind's id", kind.id))
+                    .at(source, at(&kind.id))
+                    .help(format!(
+                        "write kind ids in lower-case letters, digits and hyphens, e.g. `{}`",
+                        crate::load::slugify(&kind.id)
+                    )),
+            );
+        }
+        if kind.label.trim().is_empty() {
+            return Err(Diagnostic::error(
+                path,
+                format!("the kind `{}` has an empty label", kind.id),
+            )
+            .at(source, at(&kind.id))
+            .help("give it the heading the entities index shows, e.g. `label = \"People\"`"));
+        }
+        if kinds[..i].iter().any(|k| k.id == kind.id) {
+            let first = at(&kind.id).start;
+            let again = source[first + 1..]
+                .find(&format!("\"{}\"", kind.id))
+                .map_or(first, |j| first + 1 + j);
+            return Err(Diagnostic::error(
+                path,
+                format!("the kind `{}` is declared twice", kind.id),
+            )
+            .at(source, again..again + kind.id.len() + 2)
+            .help("declare each kind once"));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -147,5 +231,44 @@ mod tests {
         let e = parse("title = \"A\"\nbase_url = \"/archive/\"").unwrap_err();
         assert!(e.message.contains("absolute"), "{}", e.message);
         assert_eq!(e.line_col(), Some((2, 13)));
+    }
+
+    #[test]
+    fn kinds_default_to_the_five_and_may_be_declared_in_order() {
+        let c = parse("title = \"A\"\nbase_url = \"https://x.org/\"").unwrap();
+        let ids: Vec<&str> = c.kinds.iter().map(|k| k.id.as_str()).collect();
+        assert_eq!(ids, ["person", "organization", "place", "event", "work"]);
+        assert_eq!(c.kinds[1].label, "Organization");
+        let c = parse(
+            "title = \"A\"\nbase_url = \"https://x.org/\"\n\n[[kinds]]\nid = \"ship\"\nlabel = \"Ships\"\n\n[[kinds]]\nid = \"person\"\nlabel = \"People\"\n",
+        )
+        .unwrap();
+        let kinds: Vec<(&str, &str)> = c
+            .kinds
+            .iter()
+            .map(|k| (k.id.as_str(), k.label.as_str()))
+            .collect();
+        assert_eq!(kinds, [("ship", "Ships"), ("person", "People")]);
+    }
+
+    #[test]
+    fn bad_kinds_are_refused_where_they_are_declared() {
+        let site = "title = \"A\"\nbase_url = \"https://x.org/\"\n";
+        let e = parse(&format!(
+            "{site}[[kinds]]\nid = \"Ship Type\"\nlabel = \"Ships\"\n"
+        ))
+        .unwrap_err();
+        assert_eq!(e.line_col(), Some((4, 6)));
+        assert!(e.help.unwrap().contains("`ship-type`"));
+        let e = parse(&format!(
+            "{site}[[kinds]]\nid = \"ship\"\nlabel = \"Ships\"\n[[kinds]]\nid = \"ship\"\nlabel = \"Boats\"\n"
+        ))
+        .unwrap_err();
+        assert_eq!(e.message, "the kind `ship` is declared twice");
+        assert_eq!(e.line_col(), Some((7, 6)));
+        let e = parse(&format!("{site}[[kinds]]\nid = \"ship\"\n")).unwrap_err();
+        assert!(e.message.contains("label"), "{}", e.message);
+        let e = parse(&format!("{site}kinds = []\n")).unwrap_err();
+        assert_eq!(e.line_col(), Some((3, 1)));
     }
 }

@@ -1,11 +1,16 @@
 //! The entity index: for every entity, each place the archive mentions it, and the
 //! entities it shares paragraphs with.
+//!
+//! The index lists the documents' own mentions (their text and printed front
+//! matter). The editor's words — notes in the documents, entity annotations,
+//! source notes — are counted too, so that an entity only they name is not
+//! reported as unmentioned, but are not listed as what the documents say.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diagnostics::Diagnostic;
 use crate::load::EntitySource;
-use crate::parse::{Document, Snippet};
+use crate::parse::{Document, Snippet, Text};
 
 /// One mention, located for a link: `<slug>/#<anchor>`.
 #[derive(Debug, Clone)]
@@ -22,18 +27,38 @@ pub struct EntityLinks {
     pub mentions: Vec<MentionRef>,
     /// Other entities sharing a block with this one, most shared first: `(entity, blocks)`.
     pub related: Vec<(usize, usize)>,
+    /// Mentions in the editor's words: notes in documents, other entities'
+    /// annotations, source notes. Counted, not listed.
+    pub editorial: usize,
 }
 
-/// Builds the index; warns about entities nothing mentions.
+/// Builds the index from the documents, the entities' `annotations` and the
+/// sources' `notes`; warns about entities nothing mentions.
 pub fn index(
     entities: &[EntitySource],
     documents: &[Document],
+    annotations: &[Text],
+    notes: &[Option<Text>],
 ) -> (Vec<EntityLinks>, Vec<Diagnostic>) {
     let mut links = vec![EntityLinks::default(); entities.len()];
+    // An entity's own annotation names it as a matter of course: that is no mention.
+    let editors = annotations
+        .iter()
+        .enumerate()
+        .flat_map(|(e, text)| text.mentions.iter().filter(move |m| m.entity != e))
+        .chain(notes.iter().flatten().flat_map(|text| &text.mentions))
+        .chain(
+            documents
+                .iter()
+                .flat_map(|doc| doc.text.mentions.iter().filter(|m| m.editorial)),
+        );
+    for m in editors {
+        links[m.entity].editorial += 1;
+    }
     // Entities by the block they share: (document, anchor) → entities.
     let mut blocks: BTreeMap<(usize, &str), BTreeSet<usize>> = BTreeMap::new();
     for (d, doc) in documents.iter().enumerate() {
-        for m in &doc.text.mentions {
+        for m in doc.text.mentions.iter().filter(|m| !m.editorial) {
             links[m.entity].mentions.push(MentionRef {
                 document: d,
                 anchor: m.anchor.clone(),
@@ -67,10 +92,10 @@ pub fn index(
     let diagnostics = entities
         .iter()
         .zip(&links)
-        .filter(|(_, l)| l.mentions.is_empty())
+        .filter(|(_, l)| l.mentions.is_empty() && l.editorial == 0)
         .map(|(e, _)| {
             Diagnostic::warning(&e.file.path, format!("nothing mentions `{}`", e.id))
-                .help(format!("add `{}` or one of its spellings to a document's aliases, link it as `[text](@{})`, or delete the file", e.meta.name, e.id))
+                .help(format!("no document, note or annotation names `{}` or one of its aliases: add the spelling a document uses to its aliases, link it as `[text](@{})`, or delete the file", e.meta.name, e.id))
         })
         .collect();
     (links, diagnostics)

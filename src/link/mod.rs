@@ -105,7 +105,12 @@ pub fn link(archive: &Archive, parsed: &Parsed) -> Linked {
         })
         .collect();
     let backlinks = backlinks(documents, &document_links);
-    let (entities, unmentioned) = entities::index(&archive.entities, documents);
+    let (entities, unmentioned) = entities::index(
+        &archive.entities,
+        documents,
+        &parsed.entities,
+        &parsed.sources,
+    );
     diagnostics.extend(unmentioned);
     Linked {
         document_links,

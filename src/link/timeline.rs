@@ -38,7 +38,7 @@ pub fn entries(documents: &[Document]) -> Vec<Entry> {
                 .text
                 .mentions
                 .iter()
-                .filter(|m| anchors.contains(m.anchor.as_str()))
+                .filter(|m| !m.editorial && anchors.contains(m.anchor.as_str()))
                 .map(|m| m.entity)
                 .collect();
             entities.into_iter().collect()

@@ -17,6 +17,9 @@ use crate::diagnostics::{self, Diagnostic};
 pub struct DocumentMeta {
     /// The title as printed. A document without one is listed by its first words.
     pub title: Option<String>,
+    /// For a document that states no title, one the editor supplies: shown in
+    /// editorial brackets and cited as supplied (`[…]`). Never together with `title`.
+    pub supplied_title: Option<String>,
     /// Subtitle, deck or standfirst as printed.
     pub subtitle: Option<String>,
     /// Authors' names, in the order printed.
@@ -42,10 +45,146 @@ pub struct DocumentMeta {
     /// The lead image's caption and credit, as printed.
     pub image_caption: Option<String>,
     pub image_credit: Option<String>,
+    /// Where the original prints them: `top`, under the title (the default), or
+    /// `end`, after the text, as some publications credit their lead image.
+    #[serde(default)]
+    pub image_position: ImagePosition,
+}
+
+/// Where a document prints its lead image's caption and credit.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ImagePosition {
+    #[default]
+    Top,
+    End,
 }
 
 fn default_kind() -> String {
     "article".into()
+}
+
+/// A front matter field printed on the document's page as part of its text, so
+/// its names are linked like the body's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Field {
+    Subtitle,
+    Byline,
+    ImageCaption,
+    ImageCredit,
+}
+
+impl Field {
+    /// In the order a page prints them, above the body (the image's caption and
+    /// credit may be printed after it instead, see [`ImagePosition`]).
+    pub const ALL: [Field; 4] = [
+        Field::Subtitle,
+        Field::ImageCaption,
+        Field::ImageCredit,
+        Field::Byline,
+    ];
+
+    /// Its key in the front matter.
+    pub fn key(self) -> &'static str {
+        match self {
+            Field::Subtitle => "subtitle",
+            Field::Byline => "byline",
+            Field::ImageCaption => "image_caption",
+            Field::ImageCredit => "image_credit",
+        }
+    }
+
+    /// Whether it belongs to the lead image.
+    pub fn is_image(self) -> bool {
+        matches!(self, Field::ImageCaption | Field::ImageCredit)
+    }
+
+    /// What a list of mentions calls it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Field::Subtitle => "subtitle",
+            Field::Byline => "byline",
+            Field::ImageCaption => "caption",
+            Field::ImageCredit => "credit",
+        }
+    }
+
+    /// The field printed in the element with id `anchor`, if any.
+    pub fn at(anchor: &str) -> Option<Field> {
+        Field::ALL.into_iter().find(|f| f.anchor() == anchor)
+    }
+
+    /// The id of the element it is printed in on the document's page, where its
+    /// mentions link to.
+    pub fn anchor(self) -> &'static str {
+        match self {
+            Field::Subtitle => "doc-subtitle",
+            Field::Byline => "doc-byline",
+            Field::ImageCaption => "doc-caption",
+            Field::ImageCredit => "doc-credit",
+        }
+    }
+}
+
+/// A printed field as written: its value and where the TOML string stands.
+#[derive(Debug, Clone)]
+pub struct FieldSource {
+    pub field: Field,
+    pub value: String,
+    /// The string in the file, quotes included.
+    pub span: Range<usize>,
+}
+
+impl FieldSource {
+    /// The value's range in the file, when the file spells it exactly (no escapes,
+    /// no line continuations), so positions in it are positions in the file.
+    pub fn verbatim(&self, text: &str) -> Option<Range<usize>> {
+        let written = text.get(self.span.clone())?;
+        let quote = if written.starts_with("\"\"\"") || written.starts_with("'''") {
+            3
+        } else {
+            1
+        };
+        let mut inner = self.span.start + quote..self.span.end.saturating_sub(quote);
+        // A multi-line string's first newline is not part of its value.
+        if quote == 3 && text[inner.clone()].starts_with('\n') {
+            inner.start += 1;
+        }
+        (text.get(inner.clone()) == Some(self.value.as_str())).then_some(inner)
+    }
+}
+
+/// Where each printed field of `source`'s front matter is, in the order of
+/// [`Field::ALL`]. The front matter has already been parsed once, so it is valid.
+pub fn printed_fields(source: &Arc<str>, split: &Split) -> Vec<FieldSource> {
+    #[derive(Deserialize)]
+    struct Spans {
+        subtitle: Option<toml::Spanned<String>>,
+        byline: Option<toml::Spanned<String>>,
+        image_caption: Option<toml::Spanned<String>>,
+        image_credit: Option<toml::Spanned<String>>,
+    }
+    let Ok(spans) = toml::from_str::<Spans>(&source[split.front.clone()]) else {
+        return Vec::new();
+    };
+    let base = split.front.start;
+    [
+        (Field::Subtitle, spans.subtitle),
+        (Field::ImageCaption, spans.image_caption),
+        (Field::ImageCredit, spans.image_credit),
+        (Field::Byline, spans.byline),
+    ]
+    .into_iter()
+    .filter_map(|(field, spanned)| {
+        let spanned = spanned?;
+        let span = spanned.span();
+        Some(FieldSource {
+            field,
+            span: span.start + base..span.end + base,
+            value: spanned.into_inner(),
+        })
+    })
+    .collect()
 }
 
 /// A content file split into its front matter and body, as byte ranges of its text.
@@ -116,6 +255,23 @@ mod tests {
         assert!(e.help.unwrap().contains("`+++`"));
         let e = meta("+++\ntitle = \"T\"\nBody\n").unwrap_err();
         assert_eq!(e.message, "front matter is never closed");
+    }
+
+    #[test]
+    fn printed_fields_are_located_in_the_file() {
+        let text =
+            "+++\ntitle = \"T\"\nbyline = \"By A. Writer\"\nsubtitle = \"Say \\\"hi\\\"\"\n+++\n";
+        let source: Arc<str> = Arc::from(text);
+        let split = split(Path::new("a.md"), &source).unwrap();
+        let fields = printed_fields(&source, &split);
+        assert_eq!(fields.len(), 2);
+        let (subtitle, byline) = (&fields[0], &fields[1]);
+        assert_eq!(byline.field, Field::Byline);
+        assert_eq!(&text[byline.span.clone()], "\"By A. Writer\"");
+        assert_eq!(&text[byline.verbatim(text).unwrap()], "By A. Writer");
+        // Escaped, its value is not spelled in the file as it reads.
+        assert_eq!(subtitle.value, "Say \"hi\"");
+        assert_eq!(subtitle.verbatim(text), None);
     }
 
     #[test]

@@ -20,7 +20,7 @@ use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Failure};
 use crate::ids::Lock;
 pub use entities::{EntityMeta, EntitySource};
-pub use front_matter::DocumentMeta;
+pub use front_matter::{DocumentMeta, Field, FieldSource};
 
 /// Slugs the generator uses for its own pages; a document may not take them.
 pub const RESERVED_SLUGS: &[&str] = &[
@@ -68,6 +68,9 @@ pub struct DocumentSource {
     pub meta: DocumentMeta,
     /// Byte offset of the body in `file.text`, so later stages report true positions.
     pub body_start: usize,
+    /// The front matter fields printed with the text (subtitle, byline, the lead
+    /// image's caption and credit), located in the file.
+    pub fields: Vec<FieldSource>,
 }
 
 impl DocumentSource {
@@ -95,7 +98,8 @@ pub fn load(root: &Path) -> Result<Archive, Failure> {
         .map(|path| load_document(root, path))
         .collect();
 
-    let (entities, mut diagnostics) = entities::load(root, &root.join("content").join("entities"));
+    let (entities, mut diagnostics) =
+        entities::load(root, &root.join("content").join("entities"), &config.kinds);
     let (sources, source_diagnostics) = sources::load(root);
     diagnostics.extend(source_diagnostics);
     let mut documents = Vec::new();
@@ -215,6 +219,16 @@ fn load_document(root: &Path, path: &Path) -> Result<DocumentSource, Diagnostic>
     }
     let split = front_matter::split(path, &text)?;
     let meta: DocumentMeta = front_matter::parse(path, &text, &split)?;
+    if meta.title.is_some() && meta.supplied_title.is_some() {
+        let at = text[split.front.clone()]
+            .find("supplied_title")
+            .map_or(0, |i| i + split.front.start);
+        return Err(
+            Diagnostic::error(path, "a document has a `title` or a `supplied_title`, not both")
+                .at(&text, at..at + "supplied_title".len())
+                .help("keep `title` when the document states one; `supplied_title` is for documents that state none"),
+        );
+    }
     if let Some(url) = meta.url.as_deref().filter(|u| !crate::url::is_safe(u)) {
         let at = text[split.front.clone()]
             .find(url)
@@ -223,8 +237,10 @@ fn load_document(root: &Path, path: &Path) -> Result<DocumentSource, Diagnostic>
             .at(&text, at..at + url.len())
             .help(crate::url::HELP));
     }
+    let fields = front_matter::printed_fields(&text, &split);
     Ok(DocumentSource {
         slug,
+        fields,
         file: SourceFile {
             path: path.to_path_buf(),
             text,

@@ -5,7 +5,14 @@ use crate::diagnostics::Diagnostic;
 use crate::load::SourceFile;
 
 /// Ids lectern gives elements of its own on a document page.
-const RESERVED_IDS: &[&str] = &["main", "notes-heading"];
+const RESERVED_IDS: &[&str] = &[
+    "main",
+    "notes-heading",
+    "doc-subtitle",
+    "doc-caption",
+    "doc-credit",
+    "doc-byline",
+];
 const RESERVED_PREFIXES: &[&str] = &["fn-", "fnref-", "ed-"];
 
 pub fn check(file: &SourceFile, blocks: &[RawBlock]) -> Vec<Diagnostic> {
@@ -31,7 +38,7 @@ pub fn check(file: &SourceFile, blocks: &[RawBlock]) -> Vec<Diagnostic> {
             diagnostics.push(
                 Diagnostic::error(&file.path, format!("the id `{id}` is reserved"))
                     .at(&file.text, block.offset..block.offset + 1)
-                    .help("lectern uses `main`, `notes-heading` and ids starting `fn-`, `fnref-` or `ed-` for its own elements; choose another id"),
+                    .help(format!("lectern uses {} and ids starting `fn-`, `fnref-` or `ed-` for its own elements; choose another id", RESERVED_IDS.iter().map(|id| format!("`{id}`")).collect::<Vec<_>>().join(", "))),
             );
             continue;
         }

@@ -7,12 +7,14 @@
 //! stay the same across edits; the updated lock is returned alongside. Entity
 //! annotations and source notes go through the same walk, so mentions, citations,
 //! notes and links in them are found and checked like a document's, but their
-//! blocks get no ids.
+//! blocks get no ids; so do the front matter fields a page prints with the text
+//! (`fields`), whose findings join their document's.
 
 pub mod body;
 pub mod citations;
 mod dates;
 mod explicit_ids;
+mod fields;
 pub mod highlight;
 pub mod markdown;
 pub mod mentions;
@@ -22,7 +24,7 @@ use rayon::prelude::*;
 use crate::date::FuzzyDate;
 use crate::diagnostics::Diagnostic;
 use crate::ids::{self, BlockKey, DocLock, Lock};
-use crate::load::{Archive, DocumentSource, SourceFile};
+use crate::load::{Archive, DocumentSource, Field, SourceFile};
 pub use body::{Body, CiteItem, Fragment, Mark};
 pub use markdown::{BlockKind, CrossLink};
 
@@ -31,6 +33,10 @@ pub use markdown::{BlockKind, CrossLink};
 pub struct Document {
     pub source: DocumentSource,
     pub text: Text,
+    /// The front matter printed with the text (subtitle, lead image caption and
+    /// credit, byline), each a body of inline Markdown written with `text`'s marks:
+    /// what they mention, cite and annotate is in `text`, at the field's anchor.
+    pub fields: Vec<(Field, Body)>,
     /// Ids this document once had and no longer has, with where each now points.
     pub retired: Vec<(String, String)>,
     /// The document's first words, to list it by when it has no title.
@@ -77,6 +83,7 @@ pub struct Block {
     /// The paragraph number, ¶ N; headings have none.
     pub number: Option<usize>,
     pub level: Option<u8>,
+    /// A heading's classes, or a paragraph's role in its callout (`caption`, `credit`).
     pub classes: Vec<String>,
     pub date: Option<FuzzyDate>,
     pub supplied: bool,
@@ -92,6 +99,8 @@ pub struct Mention {
     /// The paragraph number, when it stands in a numbered block.
     pub number: Option<usize>,
     pub snippet: Snippet,
+    /// Whether it stands in an editor's note rather than the author's words.
+    pub editorial: bool,
 }
 
 /// A source cited in a block or note.
@@ -284,8 +293,9 @@ pub fn parse_document(
         .collect();
     let (ids, doc_lock) = ids::assign(previous, &keys);
     let mut diagnostics = explicit_ids::check(&source.file, &walked.blocks);
-    let (text, walk_diagnostics) = assemble(walked, ids, true, file);
+    let (mut text, walk_diagnostics) = assemble(walked, ids, true, file);
     diagnostics.splice(0..0, walk_diagnostics);
+    let fields = fields::walk(source, lookup, &mut text, &mut diagnostics);
     let word_count = text
         .blocks
         .iter()
@@ -296,6 +306,7 @@ pub fn parse_document(
         source: source.clone(),
         incipit: incipit(&text.blocks),
         text,
+        fields,
         retired: doc_lock
             .retired
             .iter()
@@ -304,6 +315,16 @@ pub fn parse_document(
         word_count,
     };
     (document, doc_lock, diagnostics)
+}
+
+impl Document {
+    /// The body of a printed front matter field, if the document has it.
+    pub fn field(&self, field: Field) -> Option<&Body> {
+        self.fields
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, body)| body)
+    }
 }
 
 /// Parses a text whose blocks are not citable, at `range` of `file`: an entity
@@ -340,7 +361,11 @@ pub(crate) fn assemble(
                     number
                 }),
                 level: heading.map(|h| h.level),
-                classes: heading.map(|h| h.classes.clone()).unwrap_or_default(),
+                classes: match (heading, raw.role) {
+                    (Some(h), _) => h.classes.clone(),
+                    (None, Some(role)) => vec![role.to_string()],
+                    (None, None) => Vec::new(),
+                },
                 date: heading.and_then(|h| h.date),
                 supplied: heading.is_some_and(|h| h.classes.iter().any(|c| c == "supplied")),
                 text: raw.text,
@@ -383,6 +408,7 @@ pub(crate) fn assemble(
                 anchor,
                 number,
                 snippet: snippet(text, m.position, m.len)?,
+                editorial: m.editorial,
             })
         })
         .collect();
@@ -426,10 +452,18 @@ pub(crate) fn assemble(
         })
         .collect();
     let mut diagnostics = walked.diagnostics;
+    // Words of cross-references name other passages' dates, not their own.
+    let not_dates: Vec<(&markdown::Place, std::ops::Range<usize>)> = walked
+        .link_places
+        .iter()
+        .zip(&walked.link_spans)
+        .filter_map(|(place, span)| Some((place.as_ref()?, span.clone())))
+        .collect();
     let dates = dates_in(
         &blocks,
         &walked.footnotes,
         &walked.dates,
+        &not_dates,
         file,
         &mut diagnostics,
     );
@@ -463,12 +497,15 @@ fn dates_in(
     blocks: &[Block],
     footnotes: &[markdown::RawFootnote],
     explicit: &[markdown::RawDate],
+    not_dates: &[(&markdown::Place, std::ops::Range<usize>)],
     file: &SourceFile,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<DateRef> {
+    // A heading's date is its `date=` attribute: a timeline entry of its own.
     let places = blocks
         .iter()
         .enumerate()
+        .filter(|(_, b)| b.kind != BlockKind::Heading)
         .map(|(i, b)| (markdown::Place::Block(i), b.id.clone(), b.number, &b.text))
         .chain(footnotes.iter().map(|f| {
             let id = format!("fn-{}", markdown::anchor_label(&f.label));
@@ -492,7 +529,10 @@ fn dates_in(
             let overlaps = given.iter().any(|g| {
                 g.position < found.range.end && found.range.start < g.position + g.len.max(1)
             });
-            if overlaps {
+            let in_link = not_dates.iter().any(|(p, span)| {
+                same(p) && span.start < found.range.end && found.range.start < span.end
+            });
+            if overlaps || in_link {
                 continue;
             }
             match found.date {

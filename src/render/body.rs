@@ -157,16 +157,16 @@ impl Writer<'_> {
             }
             Blocks::Plain => String::new(),
         };
+        let class = if block.classes.is_empty() {
+            String::new()
+        } else {
+            format!(" class=\"{}\"", escape(&block.classes.join(" ")))
+        };
         match block.kind {
-            BlockKind::Paragraph => html.push_str(&format!("<p{attrs}>")),
+            BlockKind::Paragraph => html.push_str(&format!("<p{attrs}{class}>")),
             BlockKind::Item => html.push_str(&format!("<li{attrs}>")),
             BlockKind::Table => html.push_str(&format!("<div class=\"table\"{attrs}>")),
             BlockKind::Heading => {
-                let class = if block.classes.is_empty() {
-                    String::new()
-                } else {
-                    format!(" class=\"{}\"", escape(&block.classes.join(" ")))
-                };
                 let level = block.level.unwrap_or(2);
                 let id = match self.blocks {
                     Blocks::Citable(_) => format!(" id=\"{}\"", block.id),

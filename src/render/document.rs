@@ -11,6 +11,8 @@ use crate::date;
 use crate::html;
 use crate::link::Target;
 use crate::link::related::Passage;
+use crate::load::Field;
+use crate::load::front_matter::ImagePosition;
 use crate::parse::{Document, Footnote};
 
 /// A document page.
@@ -18,10 +20,14 @@ use crate::parse::{Document, Footnote};
 pub struct DocView<'a> {
     #[serde(flatten)]
     pub summary: DocSummary<'a>,
-    pub byline: Option<&'a str>,
     pub url: Option<&'a str>,
-    pub image_caption: Option<&'a str>,
-    pub image_credit: Option<&'a str>,
+    /// The front matter printed with the text, as HTML with its mentions linked.
+    pub fields: FieldsView,
+    /// Whether the lead image's caption and credit are printed after the text.
+    pub image_at_end: bool,
+    /// The title as metadata and citations give it: as stated, `[supplied]` in
+    /// editorial brackets, or the first words.
+    pub cited_title: String,
     pub body: String,
     pub footnotes: Vec<FootnoteView>,
     /// The document's headings, for a table of contents (a timeline's entries).
@@ -62,7 +68,8 @@ impl<'a> DocView<'a> {
         let config = catalog.config;
         let meta = &doc.source.meta;
         let canonical_url = here.canonical.clone();
-        let title = meta.title.as_deref().unwrap_or(&doc.incipit);
+        let title = Title::of(doc);
+        let cited_title = title.cited();
         let date_iso = meta.date.as_ref().map(|d| d.iso_start());
         let redirects: std::collections::BTreeMap<&str, &str> = doc
             .retired
@@ -70,8 +77,9 @@ impl<'a> DocView<'a> {
             .map(|(from, to)| (from.as_str(), to.as_str()))
             .collect();
         let script_data = html::script_json(&serde_json::json!({
-            "title": title,
+            "title": cited_title,
             "untitled": meta.title.is_none(),
+            "supplied": title.supplied,
             "authors": meta.authors,
             "publication": meta.publication,
             "date": date_iso,
@@ -80,20 +88,7 @@ impl<'a> DocView<'a> {
             "slug": doc.source.slug,
             "redirects": redirects,
         }));
-        let json_ld = html::script_json(&serde_json::json!({
-            "@context": "https://schema.org",
-            "@type": "Article",
-            "headline": title,
-            "name": title,
-            "author": meta.authors.iter().map(|a| serde_json::json!({"@type": "Person", "name": a})).collect::<Vec<_>>(),
-            "datePublished": date_iso,
-            "publisher": meta.publication.as_ref().map(|p| serde_json::json!({"@type": "Organization", "name": p})),
-            "isPartOf": {"@type": "Collection", "name": config.title, "url": config.base_url},
-            "url": canonical_url,
-            "sameAs": meta.url,
-            "inLanguage": config.language,
-            "wordCount": doc.word_count,
-        }));
+        let json_ld = html::script_json(&json_ld(doc, &cited_title, &canonical_url, config));
         let writer = Writer {
             here,
             catalog,
@@ -104,13 +99,15 @@ impl<'a> DocView<'a> {
         };
         let cited = Cited {
             authors: &meta.authors,
-            title,
+            title: &cited_title,
+            supplied: title.supplied,
             publication: meta.publication.as_deref(),
             date: date_iso.as_deref(),
             site: &config.title,
             url: &canonical_url,
         };
         DocView {
+            cited_title: cited_title.clone(),
             citation: cited.text(),
             bibtex: cited.bibtex(&doc.source.slug),
             canonical_url,
@@ -118,10 +115,9 @@ impl<'a> DocView<'a> {
             script_data,
             json_ld,
             summary: DocSummary::new(doc),
-            byline: meta.byline.as_deref(),
             url: meta.url.as_deref(),
-            image_caption: meta.image_caption.as_deref(),
-            image_credit: meta.image_credit.as_deref(),
+            fields: FieldsView::new(doc, &writer),
+            image_at_end: meta.image_position == ImagePosition::End,
             body: writer.write(&doc.text.body),
             footnotes: doc
                 .text
@@ -145,6 +141,28 @@ impl<'a> DocView<'a> {
                 })
                 .collect(),
             word_count: doc.word_count,
+        }
+    }
+}
+
+/// A document's printed front matter fields, each as HTML for the element whose
+/// id is its `Field::anchor`.
+#[derive(Serialize, Default)]
+pub struct FieldsView {
+    pub subtitle: Option<String>,
+    pub image_caption: Option<String>,
+    pub image_credit: Option<String>,
+    pub byline: Option<String>,
+}
+
+impl FieldsView {
+    fn new(doc: &Document, writer: &Writer) -> Self {
+        let html = |field| doc.field(field).map(|body| writer.write(body));
+        FieldsView {
+            subtitle: html(Field::Subtitle),
+            image_caption: html(Field::ImageCaption),
+            image_credit: html(Field::ImageCredit),
+            byline: html(Field::Byline),
         }
     }
 }
@@ -186,11 +204,97 @@ impl FootnoteView {
     }
 }
 
+/// A document's title, and whether the editor supplied it.
+struct Title<'a> {
+    text: &'a str,
+    supplied: bool,
+}
+
+impl<'a> Title<'a> {
+    /// As stated, else the editor's, else the document's first words.
+    fn of(doc: &'a Document) -> Self {
+        let meta = &doc.source.meta;
+        match (&meta.title, &meta.supplied_title) {
+            (Some(t), _) => Title {
+                text: t,
+                supplied: false,
+            },
+            (None, Some(t)) => Title {
+                text: t,
+                supplied: true,
+            },
+            (None, None) => Title {
+                text: &doc.incipit,
+                supplied: false,
+            },
+        }
+    }
+
+    /// A supplied title goes in editorial brackets wherever it is cited.
+    fn cited(&self) -> String {
+        if self.supplied {
+            format!("[{}]", self.text)
+        } else {
+            self.text.to_string()
+        }
+    }
+}
+
+/// schema.org metadata; a field the document does not state is left out, not null.
+fn json_ld(
+    doc: &Document,
+    title: &str,
+    url: &str,
+    config: &crate::config::SiteConfig,
+) -> serde_json::Value {
+    use serde_json::json;
+    let meta = &doc.source.meta;
+    let mut ld = serde_json::Map::new();
+    let mut put = |key: &str, value: serde_json::Value| {
+        ld.insert(key.to_string(), value);
+    };
+    put("@context", json!("https://schema.org"));
+    put("@type", json!("Article"));
+    put("headline", json!(title));
+    put("name", json!(title));
+    if !meta.authors.is_empty() {
+        let authors: Vec<_> = meta
+            .authors
+            .iter()
+            .map(|a| json!({"@type": "Person", "name": a}))
+            .collect();
+        put("author", json!(authors));
+    }
+    if let Some(date) = &meta.date {
+        put("datePublished", json!(date.iso_start()));
+    }
+    if let Some(publication) = &meta.publication {
+        put(
+            "publisher",
+            json!({"@type": "Organization", "name": publication}),
+        );
+    }
+    put(
+        "isPartOf",
+        json!({"@type": "Collection", "name": config.title, "url": config.base_url}),
+    );
+    put("url", json!(url));
+    if let Some(original) = &meta.url {
+        put("sameAs", json!(original));
+    }
+    put("inLanguage", json!(config.language));
+    put("wordCount", json!(doc.word_count));
+    serde_json::Value::Object(ld)
+}
+
 /// What a citation of a whole document says. The page's script cites single
 /// paragraphs and adds the date accessed, which a static build cannot know.
 struct Cited<'a> {
     authors: &'a [String],
+    /// As cited: a supplied title already in brackets.
     title: &'a str,
+    /// Whether the editor supplied the title: it is then not quoted, and says so.
+    supplied: bool,
     publication: Option<&'a str>,
     date: Option<&'a str>,
     site: &'a str,
@@ -204,7 +308,11 @@ impl Cited<'_> {
         if !self.authors.is_empty() {
             out.push_str(&format!("{}. ", self.authors.join(", ")));
         }
-        out.push_str(&format!("“{}.” ", self.title));
+        if self.supplied {
+            out.push_str(&format!("{}. ", self.title));
+        } else {
+            out.push_str(&format!("“{}.” ", self.title));
+        }
         for part in [self.publication, self.date].into_iter().flatten() {
             out.push_str(&format!("{part}. "));
         }
@@ -229,6 +337,9 @@ impl Cited<'_> {
         }
         out.push_str(&field("howpublished", self.site));
         out.push_str(&field("url", self.url));
+        if self.supplied {
+            out.push_str(&field("note", "Title supplied by the editor"));
+        }
         out.push('}');
         out
     }

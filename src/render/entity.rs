@@ -11,10 +11,11 @@ use super::paths::Here;
 use super::paths::Page;
 use super::view::{DocSummary, by_document};
 use super::{Base, Rendered, Selection, Site};
+use crate::config::Kind;
 use crate::date;
 use crate::diagnostics::Failure;
 use crate::link::EntityLinks;
-use crate::load::EntitySource;
+use crate::load::{EntitySource, Field};
 use crate::parse::Snippet;
 
 /// How many entities the archive's picture shows, and how many lines at most.
@@ -23,25 +24,37 @@ const LINES: usize = 90;
 /// How many neighbours an entity's picture shows.
 const NEIGHBOURS: usize = 12;
 
-fn kind_index(kind: &str) -> usize {
-    crate::load::entities::KINDS
+/// The place of `kind` among the archive's declared kinds: picks its shape.
+fn kind_index(kind: &str, declared: &[Kind]) -> usize {
+    declared
         .iter()
-        .position(|k| *k == kind)
-        .unwrap_or(crate::load::entities::KINDS.len())
+        .position(|k| k.id == kind)
+        .unwrap_or(declared.len())
 }
 
-fn graph_node<'a>(here: &Here, entity: &'a EntitySource, links: &EntityLinks) -> graph::Node<'a> {
+fn graph_node<'a>(
+    here: &Here,
+    entity: &'a EntitySource,
+    links: &EntityLinks,
+    declared: &'a [Kind],
+) -> graph::Node<'a> {
+    let kind = kind_index(&entity.meta.kind, declared);
     graph::Node {
         name: &entity.meta.name,
-        kind: kind_index(&entity.meta.kind),
-        kind_label: &entity.meta.kind,
+        kind,
+        kind_label: declared.get(kind).map_or(&entity.meta.kind, |k| &k.label),
         mentions: links.mentions.len(),
         href: here.to(Page::Entity(&entity.id), None),
     }
 }
 
 /// The most mentioned entities and the paragraphs they share.
-fn archive_graph(here: &Here, entities: &[EntitySource], links: &[EntityLinks]) -> String {
+fn archive_graph(
+    here: &Here,
+    entities: &[EntitySource],
+    links: &[EntityLinks],
+    declared: &[Kind],
+) -> String {
     let mut chosen: Vec<usize> = (0..entities.len())
         .filter(|&e| !links[e].mentions.is_empty())
         .collect();
@@ -55,8 +68,8 @@ fn archive_graph(here: &Here, entities: &[EntitySource], links: &[EntityLinks]) 
     chosen.truncate(PICTURED);
     // Around the circle by kind, then by mentions.
     chosen.sort_by(|&a, &b| {
-        kind_index(&entities[a].meta.kind)
-            .cmp(&kind_index(&entities[b].meta.kind))
+        kind_index(&entities[a].meta.kind, declared)
+            .cmp(&kind_index(&entities[b].meta.kind, declared))
             .then(links[b].mentions.len().cmp(&links[a].mentions.len()))
             .then(a.cmp(&b))
     });
@@ -77,7 +90,7 @@ fn archive_graph(here: &Here, entities: &[EntitySource], links: &[EntityLinks]) 
     edges.truncate(LINES);
     let nodes: Vec<graph::Node> = chosen
         .iter()
-        .map(|&e| graph_node(here, &entities[e], &links[e]))
+        .map(|&e| graph_node(here, &entities[e], &links[e], declared))
         .collect();
     graph::svg(
         "The most mentioned entities, linked by the paragraphs they share",
@@ -93,6 +106,7 @@ fn neighbourhood(
     e: usize,
     entities: &[EntitySource],
     links: &[EntityLinks],
+    declared: &[Kind],
 ) -> String {
     let around: Vec<(usize, usize)> = links[e].related.iter().take(NEIGHBOURS).copied().collect();
     let mut chosen = vec![e];
@@ -116,7 +130,7 @@ fn neighbourhood(
     }
     let nodes: Vec<graph::Node> = chosen
         .iter()
-        .map(|&x| graph_node(here, &entities[x], &links[x]))
+        .map(|&x| graph_node(here, &entities[x], &links[x], declared))
         .collect();
     graph::svg(
         &format!(
@@ -144,8 +158,9 @@ pub(super) fn pages(
         .map(|(e, l)| EntitySummary::new(e, l))
         .collect();
     let here = base.here(Page::Entities);
-    let kinds = group_by_kind(&summaries);
-    let graph = archive_graph(&here, entities, links);
+    let declared = &base.catalog.config.kinds;
+    let kinds = group_by_kind(&summaries, declared);
+    let graph = archive_graph(&here, entities, links, declared);
     let index = base.render_with(&here, "entities.html", |context| {
         context.insert("kinds", &kinds);
         context.insert("graph", &graph);
@@ -174,7 +189,7 @@ pub(super) fn pages(
             };
             let annotation = writer.write(&site.parsed.entities[e].body);
             let mut view = EntityView::new(entity, links, documents, &summaries, own, annotation);
-            view.graph = neighbourhood(&here, e, entities, &site.linked.entities);
+            view.graph = neighbourhood(&here, e, entities, &site.linked.entities, declared);
             Ok(base
                 .render(&here, "entity.html", "entity", &view)?
                 .from(&entity.file.path))
@@ -209,23 +224,27 @@ impl<'a> EntitySummary<'a> {
 
 #[derive(Serialize)]
 pub struct KindGroup<'a> {
+    /// The kind's id, also its section's anchor.
     pub kind: &'a str,
+    /// Its heading, as `site.toml` labels it.
+    pub label: &'a str,
     pub entities: Vec<EntitySummary<'a>>,
 }
 
-/// Entities grouped by kind (in the registry's kind order), each group A–Z.
-pub fn group_by_kind<'a>(entities: &[EntitySummary<'a>]) -> Vec<KindGroup<'a>> {
-    crate::load::entities::KINDS
+/// Entities grouped by kind, in the order `site.toml` declares the kinds, each group A–Z.
+pub fn group_by_kind<'a>(entities: &[EntitySummary<'a>], kinds: &'a [Kind]) -> Vec<KindGroup<'a>> {
+    kinds
         .iter()
         .filter_map(|kind| {
             let mut group: Vec<EntitySummary> = entities
                 .iter()
-                .filter(|e| e.kind == *kind)
+                .filter(|e| e.kind == kind.id)
                 .cloned()
                 .collect();
             group.sort_by_key(|e| sort_key(e.name));
             (!group.is_empty()).then_some(KindGroup {
-                kind,
+                kind: &kind.id,
+                label: &kind.label,
                 entities: group,
             })
         })
@@ -276,6 +295,8 @@ pub struct MentionView<'a> {
     /// Relative to the site root: `<slug>/#<anchor>`.
     pub path: String,
     pub number: Option<usize>,
+    /// Which printed front matter field it stands in (`byline`, `caption`…), if one.
+    pub field: Option<&'static str>,
     pub snippet: &'a Snippet,
 }
 
@@ -302,6 +323,7 @@ impl<'a> EntityView<'a> {
             let view = MentionView {
                 path: documents[m.document].at(&m.anchor),
                 number: m.number,
+                field: Field::at(&m.anchor).map(Field::label),
                 snippet: &m.snippet,
             };
             (m.document, view)

@@ -52,6 +52,10 @@ pub const BUILT_IN: &[(&str, &str)] = &[
         "partials/doc_meta.html",
         include_str!("../../templates/partials/doc_meta.html"),
     ),
+    (
+        "partials/lead_figure.html",
+        include_str!("../../templates/partials/lead_figure.html"),
+    ),
 ];
 
 pub fn load(root: &Path) -> Result<Tera, Failure> {

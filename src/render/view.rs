@@ -39,7 +39,10 @@ pub struct DocSummary<'a> {
     pub path: String,
     /// The title, or the first words when the document states none.
     pub title: &'a str,
+    /// Whether the document states no title.
     pub untitled: bool,
+    /// The editor's title for a document that states none, shown in brackets.
+    pub supplied_title: Option<&'a str>,
     pub subtitle: Option<&'a str>,
     pub authors: &'a [String],
     pub publication: Option<&'a str>,
@@ -59,6 +62,7 @@ impl<'a> DocSummary<'a> {
             path: Page::Document(&doc.source.slug).dir(),
             title: meta.title.as_deref().unwrap_or(&doc.incipit),
             untitled: meta.title.is_none(),
+            supplied_title: meta.supplied_title.as_deref(),
             subtitle: meta.subtitle.as_deref(),
             authors: &meta.authors,
             publication: meta.publication.as_deref(),

@@ -34,6 +34,8 @@ pub struct RawBlock {
     pub offset: usize,
     /// Heading level, classes and date, for headings.
     pub heading: Option<HeadingInfo>,
+    /// What a paragraph is in its callout: a figure's `caption` or `credit`.
+    pub role: Option<&'static str>,
 }
 
 #[derive(Debug, Clone)]
@@ -58,9 +60,18 @@ pub(super) struct Blocks {
 }
 
 pub(super) enum Container {
-    Quote { close: &'static str, quiet: bool },
-    Item { block: usize },
-    Table { block: usize },
+    /// A block quote or callout; `figure` counts a figure's paragraphs so far.
+    Quote {
+        close: &'static str,
+        quiet: bool,
+        figure: Option<usize>,
+    },
+    Item {
+        block: usize,
+    },
+    Table {
+        block: usize,
+    },
 }
 
 impl Blocks {
@@ -71,6 +82,7 @@ impl Blocks {
             explicit: None,
             offset: offset + at.base,
             heading: None,
+            role: None,
         });
         self.list.len() - 1
     }
@@ -112,6 +124,20 @@ impl<'a> Walker<'a, '_> {
         let block = self.blocks.push(kind, &self.at, offset);
         self.blocks.list[block].explicit = explicit;
         self.blocks.list[block].heading = heading;
+        // A figure's first paragraph is its caption; what follows is its credit.
+        if kind == BlockKind::Paragraph
+            && let Some(Container::Quote {
+                figure: Some(paragraphs),
+                ..
+            }) = self.blocks.containers.last_mut()
+        {
+            self.blocks.list[block].role = Some(if *paragraphs == 0 {
+                "caption"
+            } else {
+                "credit"
+            });
+            *paragraphs += 1;
+        }
         let open = self.marks.event(Mark::BlockOpen(block));
         self.out.push(open);
         self.blocks.open.push(block);
@@ -178,6 +204,11 @@ impl<'a> Walker<'a, '_> {
             return;
         };
         self.open_container(open, close, quiet);
+        if kind == "figure"
+            && let Some(Container::Quote { figure, .. }) = self.blocks.containers.last_mut()
+        {
+            *figure = Some(0);
+        }
     }
 
     fn open_container(&mut self, open: &'static str, close: &'static str, quiet: bool) {
@@ -185,14 +216,16 @@ impl<'a> Walker<'a, '_> {
             self.blocks.quiet += 1;
         }
         self.out.push(Event::Html(CowStr::from(open)));
-        self.blocks
-            .containers
-            .push(Container::Quote { close, quiet });
+        self.blocks.containers.push(Container::Quote {
+            close,
+            quiet,
+            figure: None,
+        });
     }
 
     pub(super) fn close_quote(&mut self) {
         // pulldown-cmark balances start and end events, so this is the quote's container.
-        if let Some(Container::Quote { close, quiet }) = self.blocks.containers.pop() {
+        if let Some(Container::Quote { close, quiet, .. }) = self.blocks.containers.pop() {
             if quiet {
                 self.blocks.quiet -= 1;
             }

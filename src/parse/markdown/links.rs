@@ -17,6 +17,8 @@ pub struct RawMention {
     /// Byte position and length of the mention in the block's (or note's) plain text.
     pub position: usize,
     pub len: usize,
+    /// Whether it stands in an editor's note: the editor's words, not the author's.
+    pub editorial: bool,
 }
 
 /// A date the editor gave (or refused) for some words: `[text](date:…)`.
@@ -69,8 +71,11 @@ impl<'a> Walker<'a, '_> {
         if let Some(link) = self.cross_link(&dest_url, range.start) {
             self.found.links.push(link);
             self.found.link_places.push(self.place());
+            let position = self.current_text_len();
+            self.found.link_spans.push(position..position);
             self.push_mark(Mark::CrossRef(self.found.links.len() - 1));
-            self.link_roles.push(LinkRole::Mark(None));
+            self.link_roles
+                .push(LinkRole::CrossRef(self.found.links.len() - 1));
             return;
         }
         if !crate::url::is_safe(&dest_url) {
@@ -183,12 +188,10 @@ impl<'a> Walker<'a, '_> {
         )));
     }
 
-    /// Records a mention at the current position; returns its index. Mentions in
-    /// the editor's notes are linked but not recorded: they are not the author's.
+    /// Records a mention at the current position; returns its index. A mention in
+    /// an editor's note is marked as the editor's: it counts as a mention of its
+    /// entity, but is not one of the author's.
     pub(super) fn record_mention(&mut self, entity: usize, len: usize) -> Option<usize> {
-        if self.critic.in_note() {
-            return None;
-        }
         let place = self.place()?;
         let position = self.current_text_len();
         self.found.mentions.push(RawMention {
@@ -196,6 +199,7 @@ impl<'a> Walker<'a, '_> {
             place,
             position,
             len,
+            editorial: self.critic.in_note(),
         });
         Some(self.found.mentions.len() - 1)
     }

@@ -65,8 +65,9 @@ pub struct Walked {
     pub blocks: Vec<RawBlock>,
     pub footnotes: Vec<RawFootnote>,
     pub links: Vec<CrossLink>,
-    /// Where each of `links` stands.
+    /// Where each of `links` stands, and the span of its words in that text.
     pub link_places: Vec<Option<Place>>,
+    pub link_spans: Vec<Range<usize>>,
     /// Dates the editor gave or refused explicitly.
     pub dates: Vec<RawDate>,
     pub mentions: Vec<RawMention>,
@@ -80,6 +81,31 @@ fn options() -> Options {
         | Options::ENABLE_TABLES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// What makes `text` more than one paragraph of inline Markdown, if anything: the
+/// first block it would open besides its paragraph.
+pub fn block_in(text: &str) -> Option<&'static str> {
+    let mut paragraphs = 0;
+    for event in Parser::new_ext(text, options()) {
+        return Some(match event {
+            Event::Start(Tag::Paragraph) if paragraphs == 0 => {
+                paragraphs += 1;
+                continue;
+            }
+            Event::Start(Tag::Paragraph) => "a second paragraph",
+            Event::Start(Tag::Heading { .. }) => "a heading",
+            Event::Start(Tag::BlockQuote(_)) => "a block quote",
+            Event::Start(Tag::CodeBlock(_)) => "a code block",
+            Event::Start(Tag::HtmlBlock) => "a block of HTML",
+            Event::Start(Tag::List(_)) => "a list",
+            Event::Start(Tag::Table(_)) => "a table",
+            Event::Start(Tag::FootnoteDefinition(_)) => "a footnote",
+            Event::Rule => "a thematic break",
+            _ => continue,
+        });
+    }
+    None
 }
 
 /// Walks the Markdown at `range` of `source`, the whole text of the file at `path`.
@@ -168,6 +194,7 @@ struct Found {
     annotations: Vec<RawAnnotation>,
     links: Vec<CrossLink>,
     link_places: Vec<Option<Place>>,
+    link_spans: Vec<Range<usize>>,
     dates: Vec<RawDate>,
 }
 
@@ -199,6 +226,9 @@ enum LinkRole {
     Dropped,
     /// Words the editor dated, `[text](date:…)`, with the index of the record.
     Date(usize),
+    /// A cross-reference, with its index: its words name another passage, so a
+    /// date in them is not this passage's.
+    CrossRef(usize),
 }
 
 impl<'a> Walker<'a, '_> {
@@ -356,6 +386,14 @@ impl<'a> Walker<'a, '_> {
                     self.push_mark(Mark::LinkClose);
                     return;
                 }
+                Some(LinkRole::CrossRef(i)) => {
+                    let end = self.current_text_len();
+                    if let Some(span) = self.found.link_spans.get_mut(i) {
+                        span.end = end.max(span.start);
+                    }
+                    self.push_mark(Mark::LinkClose);
+                    return;
+                }
                 Some(LinkRole::Date(i)) => {
                     let end = self.current_text_len();
                     if let Some(d) = self.found.dates.get_mut(i) {
@@ -492,6 +530,7 @@ impl<'a> Walker<'a, '_> {
             footnotes,
             links: self.found.links,
             link_places: self.found.link_places,
+            link_spans: self.found.link_spans,
             dates: self.found.dates,
             mentions: self.found.mentions,
             citations: self.found.citations,
