@@ -280,8 +280,9 @@ fn ids_are_unique_on_every_page() {
 fn the_timeline_draws_dated_paragraphs_from_every_document() {
     let site = build();
     let timeline = site.page("timeline/index.html");
+    // Dated entries: dated paragraphs, and a timeline document's dated headings.
     let links: Vec<String> = timeline
-        .select("li.in-text a.passage")
+        .select("ol.timeline > li > time + a")
         .iter()
         .filter_map(|a| a.value().attr("href").map(str::to_string))
         .collect();
