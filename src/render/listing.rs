@@ -94,7 +94,12 @@ pub(super) fn timeline(
             }),
         }
     }
-    base.page(Page::Timeline, "timeline.html", "years", &years)
+    let axis = super::axis::svg(&site.linked.timeline);
+    let here = base.here(Page::Timeline);
+    base.render_with(&here, "timeline.html", |context| {
+        context.insert("years", &years);
+        context.insert("axis", &axis);
+    })
 }
 
 /// The timeline's entries of one year (by the year each starts in).

@@ -11,6 +11,7 @@
 //! Pages come back as paths relative to the output root and their HTML; writing
 //! them is the next stage's job.
 
+mod axis;
 pub(crate) mod body;
 mod document;
 mod entity;
