@@ -52,6 +52,8 @@ const EDITORIAL: &[&str] = &[
     "doc-meta",
     "pilcrow",
     "fn-back",
+    // Links lectern adds to other documents' passages.
+    "related",
 ];
 
 /// The text a reader reads in `element`, in document order, without what the editor
