@@ -5,9 +5,22 @@ mod common;
 
 use common::Archive;
 
-const SUB_PATH: &str = "title = \"Archive\"\nbase_url = \"https://user.github.io/archive/\"\ndescription = \"About it.\"\n";
+const SUB_PATH: &str = "https://user.github.io/archive/";
 
-fn built(site_toml: &str) -> (Archive, common::Site) {
+/// This archive built with another `base_url` and, optionally, more settings.
+fn built(base_url: &str, more: &str) -> (Archive, common::Site) {
+    let repository = std::fs::read_to_string(common::repository_root().join("site.toml")).unwrap();
+    let site_toml: String = repository
+        .lines()
+        .map(|line| {
+            if line.starts_with("base_url") {
+                format!("base_url = \"{base_url}\"\n{more}")
+            } else {
+                line.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
     let archive = Archive::repository().file("site.toml", site_toml);
     let site = archive.build();
     (archive, site)
@@ -28,8 +41,8 @@ fn file_for(url: &str, base_url: &str) -> String {
 
 #[test]
 fn a_sub_path_build_crawls_clean_with_sitemap_robots_and_feed() {
-    let (_archive, site) = built(SUB_PATH);
-    let base_url = "https://user.github.io/archive/";
+    let (_archive, site) = built(SUB_PATH, "");
+    let base_url = SUB_PATH;
     lectern::check_site(site.out(), "/archive/").unwrap();
 
     let sitemap = site.read("sitemap.xml");
@@ -99,7 +112,7 @@ fn a_sub_path_build_crawls_clean_with_sitemap_robots_and_feed() {
 
 #[test]
 fn the_404_page_works_from_any_depth_under_the_sub_path() {
-    let (_archive, site) = built(SUB_PATH);
+    let (_archive, site) = built(SUB_PATH, "");
     let page = site.page("404.html");
     let mut checked = 0;
     for element in page.select("[href], [src]") {
@@ -127,7 +140,8 @@ fn the_404_page_works_from_any_depth_under_the_sub_path() {
 #[test]
 fn a_custom_domain_gets_a_cname_and_the_root_build_crawls_clean() {
     let (_archive, site) = built(
-        "title = \"Archive\"\nbase_url = \"https://archive.example.org/\"\ncname = \"archive.example.org\"\n",
+        "https://archive.example.org/",
+        "cname = \"archive.example.org\"",
     );
     assert_eq!(site.read("CNAME"), "archive.example.org\n");
     lectern::check_site(site.out(), "/").unwrap();
