@@ -102,12 +102,9 @@ impl<'a> Walker<'a, '_> {
     }
 
     fn refuse_url(&mut self, url: &str, offset: usize) {
-        let end = self.at.body[offset..]
-            .find(')')
-            .map_or(offset + 1, |i| offset + i + 1);
         self.diagnostics.push(
             self.at
-                .error(format!("unsafe link `{url}`"), offset..end)
+                .error(format!("unsafe link `{url}`"), self.at.link(offset))
                 .help(crate::url::HELP),
         );
     }
@@ -120,12 +117,9 @@ impl<'a> Walker<'a, '_> {
             text => match FuzzyDate::parse(text) {
                 Ok(date) => Some(date),
                 Err(e) => {
-                    let end = self.at.body[offset..]
-                        .find(')')
-                        .map_or(offset + 1, |i| offset + i + 1);
                     self.diagnostics.push(
                         self.at
-                            .error(format!("invalid date: {e}"), offset..end)
+                            .error(format!("invalid date: {e}"), self.at.link(offset))
                             .help("write `[the words](date:YYYY-MM-DD)` (or YYYY, YYYY-MM, start/end), or `date:-` for no date"),
                     );
                     None
@@ -150,12 +144,9 @@ impl<'a> Walker<'a, '_> {
     fn explicit_mention(&mut self, id: &str, offset: usize) {
         let registry = self.lookup.entities;
         let Some(entity) = registry.index_of(id) else {
-            let end = self.at.body[offset..]
-                .find(')')
-                .map_or(offset + 1, |i| offset + i + 1);
             let d = self
                 .at
-                .error(format!("unknown entity `@{id}`"), offset..end);
+                .error(format!("unknown entity `@{id}`"), self.at.link(offset));
             self.diagnostics
                 .push(match suggest(id, registry.ids.iter().map(String::as_str)) {
                     Some(s) => d.help(format!("did you mean `@{s}`?")),

@@ -179,6 +179,14 @@ struct At<'a, 'p> {
 }
 
 impl At<'_, '_> {
+    /// The span of the link starting at body offset `offset`: to its closing `)`.
+    fn link(&self, offset: usize) -> Range<usize> {
+        let end = self.body[offset..]
+            .find(')')
+            .map_or(offset + 1, |i| offset + i + 1);
+        offset..end
+    }
+
     /// An error at `range` of the body.
     fn error(&self, message: impl Into<String>, range: Range<usize>) -> Diagnostic {
         Diagnostic::error(self.path, message)
