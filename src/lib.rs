@@ -144,16 +144,23 @@ struct Site {
 
 fn site(checked: &Checked) -> Result<Site, Failure> {
     let renderer = render::Renderer::new(&checked.archive.root)?;
-    let pages = renderer.render(&render::Site {
+    let input = render::Site {
         archive: &checked.archive,
         parsed: &checked.parsed,
         linked: &checked.linked,
-    })?;
+    };
+    let pages = renderer.render(&input)?;
+    let data = render::data(&input)
+        .into_iter()
+        .map(|(path, json)| write::Asset {
+            path,
+            bytes: json.into_bytes(),
+        });
     Ok(Site {
         pages,
         assets: write::assets(
             &checked.archive.root,
-            vec![
+            data.chain([
                 write::Asset {
                     path: "syntax.css".into(),
                     bytes: render::syntax_css().into_bytes(),
@@ -163,7 +170,8 @@ fn site(checked: &Checked) -> Result<Site, Failure> {
                     path: ".nojekyll".into(),
                     bytes: Vec::new(),
                 },
-            ],
+            ])
+            .collect(),
         )?,
     })
 }

@@ -16,7 +16,9 @@ mod document;
 mod entity;
 mod listing;
 pub mod paths;
+mod previews;
 mod sanitize;
+mod search;
 mod source;
 mod templates;
 mod view;
@@ -157,15 +159,30 @@ impl Renderer {
         let mut pages = vec![
             context.page(Page::Home, "home.html", "documents", &summaries)?,
             context.page(Page::NotFound, "404.html", "nothing", &())?,
+            context.page(
+                Page::Search,
+                "search.html",
+                "search",
+                &search::SearchView::new(site, &catalog),
+            )?,
         ];
         let rendered: Result<Vec<Rendered>, Failure> = documents
             .par_iter()
             .zip(&site.linked.document_links)
-            .map(|(doc, targets)| {
+            .enumerate()
+            .map(|(i, (doc, targets))| {
                 let page = Page::Document(&doc.source.slug);
                 let here = context.here(page);
                 let view = document::DocView::new(doc, targets, &here, &catalog);
-                let page = context.render(&here, "document.html", "doc", &view)?;
+                let sequence = Sequence {
+                    previous: i.checked_sub(1).map(|p| &summaries[p]),
+                    next: summaries.get(i + 1),
+                };
+                let page = context.render_with(
+                    &here,
+                    "document.html",
+                    [("doc", to_value(&view)), ("sequence", to_value(&sequence))],
+                )?;
                 Ok(page.from(&doc.source.file.path))
             })
             .collect();
@@ -176,6 +193,27 @@ impl Renderer {
         pages.push(listing::timeline(&context, site, &summaries)?);
         Ok(pages)
     }
+}
+
+/// The files of data the page script reads, each relative to the output root:
+/// `previews.json` (hover and focus previews) and `search.json` (the search index).
+pub fn data(site: &Site) -> Vec<(PathBuf, String)> {
+    let catalog = Catalog::new(site);
+    vec![
+        ("previews.json".into(), previews::json(site, &catalog)),
+        ("search.json".into(), search::json(site, &catalog)),
+    ]
+}
+
+/// A document's neighbours in the archive's order, for previous/next links.
+#[derive(Serialize)]
+struct Sequence<'a> {
+    previous: Option<&'a DocSummary<'a>>,
+    next: Option<&'a DocSummary<'a>>,
+}
+
+fn to_value(value: &impl Serialize) -> tera::Value {
+    tera::Value::from_serializable(value)
 }
 
 /// What every page shares, and how a page is rendered.
@@ -208,13 +246,25 @@ impl<'a> Base<'a> {
         name: &'static str,
         value: &impl Serialize,
     ) -> Result<Rendered, Failure> {
+        self.render_with(here, template, [(name, to_value(value))])
+    }
+
+    /// Renders `template` for the page `here`, with each `(name, value)` in its context.
+    fn render_with<const N: usize>(
+        &self,
+        here: &Here,
+        template: &str,
+        values: [(&'static str, tera::Value); N],
+    ) -> Result<Rendered, Failure> {
         let mut context = Context::new();
         context.insert("site", &self.site);
         context.insert("root", &here.root);
         if here.page != Page::NotFound {
             context.insert("canonical_url", &here.canonical);
         }
-        context.insert(name, value);
+        for (name, value) in values {
+            context.insert(name, &value);
+        }
         let html = self.renderer.tera.render(template, &context).map_err(|e| {
             templates::template_error(&PathBuf::from("templates").join(template), &e)
         })?;
