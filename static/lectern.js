@@ -615,6 +615,10 @@
     control.setAttribute("aria-controls", note.id);
     control.addEventListener("click", function (event) {
       event.preventDefault();
+      // The note itself is opening: no preview of it on top.
+      clearTimeout(showTimer);
+      wanted = null;
+      dismissed = control;
       hide();
       if (wide.matches) flash(note);
       else toggleNote(control, note);
