@@ -753,6 +753,8 @@
     if (found && landed) {
       markFound(landed, found);
       landed.scrollIntoView({ block: "center" });
+      // The address to share is the paragraph's own, without the words searched.
+      history.replaceState(null, "", location.pathname + location.hash);
     }
   }
 })();

@@ -199,6 +199,7 @@ await check("a search phrase typed in the header lands on the paragraph that hol
   assert(landed && landed.text.includes(phrase), "the landing paragraph holds the phrase");
   assert(landed.marked > 0, "the phrase is marked there");
   assert(landed.top >= 0 && landed.top < 900, "and it is on screen");
+  assert(await page.evaluate(() => location.search === ""), "the address left is the paragraph's own");
   assert(!errors.length, errors.join("; "));
   await context.close();
 });
