@@ -148,14 +148,21 @@ fn site(checked: &Checked) -> Result<Site, Failure> {
 }
 
 pub(crate) fn site_with(checked: &Checked, renderer: &render::Renderer) -> Result<Site, Failure> {
-    let mut pages = renderer.render(&render::Site {
+    let input = render::Site {
         archive: &checked.archive,
         parsed: &checked.parsed,
         linked: &checked.linked,
-    })?;
+    };
+    let mut pages = renderer.render(&input)?;
+    let data = render::data(&input)
+        .into_iter()
+        .map(|(path, json)| write::Asset {
+            path,
+            bytes: json.into_bytes(),
+        });
     let assets = write::assets(
         &checked.archive.root,
-        vec![
+        data.chain([
             write::Asset {
                 path: "syntax.css".into(),
                 bytes: render::syntax_css().into_bytes(),
@@ -165,7 +172,8 @@ pub(crate) fn site_with(checked: &Checked, renderer: &render::Renderer) -> Resul
                 path: ".nojekyll".into(),
                 bytes: Vec::new(),
             },
-        ],
+        ])
+        .collect(),
     )?;
     // A file of the archive's own `static/` (a `robots.txt`, say) wins over a
     // generated one; pages always come from the templates.

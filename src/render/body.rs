@@ -8,7 +8,7 @@
 use crate::html::escape;
 use crate::link::Target;
 use crate::link::related::Passage;
-use crate::parse::{Block, BlockKind, Body, CiteItem, Fragment, Mark, Text};
+use crate::parse::{Block, BlockKind, Body, CiteItem, Footnote, Fragment, Mark, Text};
 
 use super::Catalog;
 use super::paths::{Here, Page};
@@ -41,6 +41,7 @@ impl Writer<'_> {
             html: String::with_capacity(body.len() * 64),
             entry_level: None,
             links: Vec::new(),
+            named: Vec::new(),
         };
         for fragment in body {
             match fragment {
@@ -82,25 +83,34 @@ impl Writer<'_> {
                         state.entry_level = Some(level);
                     }
                 }
+                if block.kind == BlockKind::Heading {
+                    state.named.clear();
+                }
                 self.open_block(block, html);
             }
             Mark::BlockClose(i) => {
                 self.close_block(&self.text.blocks[*i], html);
                 self.related(*i, html);
             }
-            Mark::Mention(entity) => {
-                let entity = &self.catalog.entities[*entity];
+            Mark::Mention(index) => {
+                let entity = &self.catalog.entities[*index];
                 let page = Page::Entity(entity.id);
                 // A page does not link to itself.
                 let link = page != self.here.page;
                 if link {
+                    // The first mention of an entity in a section is marked clearly,
+                    // later ones quietly; the preview record is shared (see `data`).
+                    let first = if state.named.contains(index) {
+                        ""
+                    } else {
+                        state.named.push(*index);
+                        " first"
+                    };
                     html.push_str(&format!(
-                        "<a class=\"mention\" href=\"{}\" data-entity=\"{}\" data-name=\"{}\" data-kind=\"{}\" data-summary=\"{}\">",
+                        "<a class=\"mention{first}\" href=\"{}\" data-entity=\"{}\" data-kind=\"{}\">",
                         self.here.to(page, None),
                         entity.id,
-                        escape(entity.name),
                         escape(entity.kind),
-                        escape(entity.summary),
                     ));
                 }
                 state.links.push(link);
@@ -113,9 +123,15 @@ impl Writer<'_> {
             Mark::CrossRef(i) => {
                 match self.targets.get(*i).and_then(Option::as_ref) {
                     Some(target) => {
-                        let page = Page::Document(self.catalog.slugs[target.document]);
+                        let slug = self.catalog.slugs[target.document];
+                        let page = Page::Document(slug);
                         let href = self.here.to(page, target.anchor.as_deref());
-                        html.push_str(&format!("<a href=\"{}\">", escape(&href)));
+                        let anchor = target.anchor.as_deref().unwrap_or("");
+                        html.push_str(&format!(
+                            "<a class=\"xref\" href=\"{}\" data-ref=\"{slug}#{}\">",
+                            escape(&href),
+                            escape(anchor)
+                        ));
                     }
                     None => html.push_str("<a>"),
                 }
@@ -143,6 +159,35 @@ impl Writer<'_> {
             Mark::NoteClose => html.push_str("</span>"),
             Mark::HighlightOpen => html.push_str("<mark class=\"ed-span\">"),
             Mark::HighlightClose => html.push_str("</mark>"),
+        }
+    }
+
+    /// A footnote's HTML, with a link back to every reference to it inside its last
+    /// paragraph. The links have words, not just an arrow: "↩ back to reference 2".
+    pub fn footnote(&self, note: &Footnote) -> String {
+        let many = note.references.len() > 1;
+        let backlinks: String = note
+            .references
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let (shown, which) = if many {
+                    (format!(" back ({})", i + 1), format!(", use {}", i + 1))
+                } else {
+                    (" back".to_string(), String::new())
+                };
+                format!(
+                    " <a class=\"fn-back\" href=\"{}\" role=\"doc-backlink\"><span aria-hidden=\"true\">↩</span>{shown}<span class=\"visually-hidden\"> to reference {}{which}</span></a>",
+                    self.here.to(self.home(), Some(r)),
+                    note.number
+                )
+            })
+            .collect();
+        let html = self.write(&note.body);
+        let html = html.trim_end();
+        match html.strip_suffix("</p>") {
+            Some(inner) => format!("{inner}{backlinks}</p>"),
+            None => format!("{html}{backlinks}"),
         }
     }
 
@@ -275,6 +320,8 @@ struct State {
     entry_level: Option<u8>,
     /// For each open link mark, whether an `<a>` was written for it.
     links: Vec<bool>,
+    /// Entities already mentioned in the current section (since the last heading).
+    named: Vec<usize>,
 }
 
 /// Renders `text` as the body of document `t` in a site of `entities` and

@@ -177,25 +177,7 @@ pub struct FootnoteView {
 
 impl FootnoteView {
     fn new(note: &Footnote, writer: &Writer) -> Self {
-        let backlinks: String = note
-            .references
-            .iter()
-            .enumerate()
-            .map(|(i, r)| {
-                let which = if note.references.len() > 1 { format!(" ({})", i + 1) } else { String::new() };
-                format!(
-                    " <a class=\"fn-back\" href=\"{}\" role=\"doc-backlink\" aria-label=\"Back to reference {}{which}\"></a>",
-                    writer.here.to(writer.here.page, Some(r)),
-                    note.number
-                )
-            })
-            .collect();
-        let html = writer.write(&note.body);
-        let html = html.trim_end();
-        let html = match html.strip_suffix("</p>") {
-            Some(inner) => format!("{inner}{backlinks}</p>"),
-            None => format!("{html}{backlinks}"),
-        };
+        let html = writer.footnote(note);
         FootnoteView {
             id: note.id.clone(),
             number: note.number,

@@ -19,7 +19,9 @@ mod feeds;
 mod graph;
 mod listing;
 pub mod paths;
+mod previews;
 mod sanitize;
+mod search;
 mod source;
 mod templates;
 mod view;
@@ -172,6 +174,12 @@ impl Renderer {
         let mut pages = vec![
             context.page(Page::Home, "home.html", "documents", &summaries)?,
             context.page(Page::NotFound, "404.html", "nothing", &())?,
+            context.page(
+                Page::Search,
+                "search.html",
+                "search",
+                &search::SearchView::new(site, &catalog),
+            )?,
         ];
         let rendered: Result<Vec<Rendered>, Failure> = documents
             .par_iter()
@@ -183,7 +191,14 @@ impl Renderer {
                 let here = context.here(page);
                 let related = &site.linked.related[d];
                 let view = document::DocView::new(doc, targets, related, &here, &catalog);
-                let page = context.render(&here, "document.html", "doc", &view)?;
+                let sequence = Sequence {
+                    previous: d.checked_sub(1).map(|p| &summaries[p]),
+                    next: summaries.get(d + 1),
+                };
+                let page = context.render_with(&here, "document.html", |context| {
+                    context.insert("doc", &view);
+                    context.insert("sequence", &sequence);
+                })?;
                 Ok(page.from(&doc.source.file.path))
             })
             .collect();
@@ -239,6 +254,23 @@ impl Selection {
             Selection::Some { sources, .. } => sources.contains(&s),
         }
     }
+}
+
+/// The files of data the page script reads, each relative to the output root:
+/// `previews.json` (hover and focus previews) and `search.json` (the search index).
+pub fn data(site: &Site) -> Vec<(PathBuf, String)> {
+    let catalog = Catalog::new(site);
+    vec![
+        ("previews.json".into(), previews::json(site, &catalog)),
+        ("search.json".into(), search::json(site, &catalog)),
+    ]
+}
+
+/// A document's neighbours in the archive's order, for previous/next links.
+#[derive(Serialize)]
+struct Sequence<'a> {
+    previous: Option<&'a DocSummary<'a>>,
+    next: Option<&'a DocSummary<'a>>,
 }
 
 /// What every page shares, and how a page is rendered.

@@ -22,6 +22,7 @@ pub enum Page<'a> {
     Source(&'a str),
     Annotations,
     Timeline,
+    Search,
 }
 
 impl Page<'_> {
@@ -36,6 +37,7 @@ impl Page<'_> {
             Page::Source(key) => format!("sources/{key}/"),
             Page::Annotations => "annotations/".into(),
             Page::Timeline => "timeline/".into(),
+            Page::Search => "search/".into(),
         }
     }
 

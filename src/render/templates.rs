@@ -40,6 +40,7 @@ pub const BUILT_IN: &[(&str, &str)] = &[
         "timeline.html",
         include_str!("../../templates/timeline.html"),
     ),
+    ("search.html", include_str!("../../templates/search.html")),
     (
         "partials/entries.html",
         include_str!("../../templates/partials/entries.html"),

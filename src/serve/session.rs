@@ -7,7 +7,7 @@
 //! the changed documents' pages, the pages of documents whose related passages
 //! changed or quote a changed one, the pages of the entities and sources the
 //! changed documents mention or cite (before or after the edit), the indexes,
-//! listings and the feed. Link runs whole: a cross-reference anywhere may point
+//! listings, the feed, the previews and the search index. Link runs whole: a cross-reference anywhere may point
 //! into the edited text. Anything else rebuilds everything.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -110,6 +110,15 @@ impl Session {
             .filter(|(_, (a, b))| a.file.text != b.source.file.text)
             .map(|(d, _)| d)
             .collect();
+        // A document without a title is listed (and linked from its neighbours)
+        // by its first words, which a body edit may change.
+        let listed_by_words = edited.iter().any(|&d| {
+            let meta = &archive.documents[d].meta;
+            meta.title.is_none() && meta.supplied_title.is_none()
+        });
+        if listed_by_words {
+            return self.everything();
+        }
         let (mut entities, mut sources) = touched(edited.iter().map(|&d| &before[d]));
         let Last {
             checked: previous,
@@ -151,18 +160,21 @@ impl Session {
             entities,
             sources,
         };
-        let pages = renderer.render_some(
-            &render::Site {
-                archive: &checked.archive,
-                parsed: &checked.parsed,
-                linked: &checked.linked,
-            },
-            &selection,
-        )?;
-        let written = pages.len();
+        let site = render::Site {
+            archive: &checked.archive,
+            parsed: &checked.parsed,
+            linked: &checked.linked,
+        };
+        let pages = renderer.render_some(&site, &selection)?;
+        // The previews and the search index cover the whole archive.
+        let data = render::data(&site);
+        let written = pages.len() + data.len();
         let mut files = Arc::unwrap_or_clone(files);
         for page in pages {
             files.insert(slashed(&page.path), Arc::new(page.html.into_bytes()));
+        }
+        for (path, json) in data {
+            files.insert(slashed(&path), Arc::new(json.into_bytes()));
         }
         Ok(self.keep(checked, renderer, Arc::new(files), written))
     }

@@ -218,7 +218,9 @@ fn mentions_link_with_preview_data_and_record_their_place() {
         &registry(),
         &[],
     );
-    assert!(html.contains("<a class=\"mention\" href=\"../entities/mullah-omar/\" data-entity=\"mullah-omar\" data-name=\"Mullah Omar\" data-kind=\"person\""), "{html}");
+    // The first mention in a section is marked; the preview record is shared, not repeated.
+    assert!(html.contains("<a class=\"mention first\" href=\"../entities/mullah-omar/\" data-entity=\"mullah-omar\" data-kind=\"person\">"), "{html}");
+    assert!(!html.contains("data-summary"), "{html}");
     assert!(
         html.contains("href=\"../entities/jalaluddin-haqqani/\""),
         "{html}"
