@@ -264,7 +264,7 @@ fn init_makes_an_archive_that_builds_and_checks_clean_at_once() {
     assert!(summary.warnings.is_empty());
     let page = std::fs::read_to_string(root.join("public/welcome/index.html")).unwrap();
     for needle in [
-        "class=\"mention\"",
+        "class=\"mention",
         "class=\"cite\"",
         "class=\"fn-ref\"",
         "class=\"editorial ed-note\"",
