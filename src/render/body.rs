@@ -247,7 +247,13 @@ impl Writer<'_> {
         let Some(passages) = self.related.get(i).filter(|p| !p.is_empty()) else {
             return;
         };
-        if !matches!(self.text.blocks[i].kind, BlockKind::Paragraph) {
+        let block = &self.text.blocks[i];
+        // A picture's caption and credit are not passages of the text.
+        let figure = block
+            .classes
+            .iter()
+            .any(|c| c == "caption" || c == "credit");
+        if block.kind != BlockKind::Paragraph || figure {
             return;
         }
         html.push_str("<details class=\"related\"><summary>Related passages</summary><ul>");
