@@ -65,7 +65,7 @@ pub fn svg(entries: &[Entry]) -> String {
     let mut out = String::new();
     let _ = write!(
         out,
-        "<svg class=\"time-axis\" viewBox=\"0 0 {WIDTH:.0} {height:.0}\" width=\"{WIDTH:.0}\" height=\"{height:.0}\" style=\"max-width:100%;height:auto\" role=\"img\" aria-labelledby=\"axis-title\"><title id=\"axis-title\">Where the archive's dates fall, {from} to {to}: {} dated passages in single years, {} ranges</title><style>.time-axis{{color:inherit}}.time-axis line,.time-axis rect{{fill:currentColor;stroke:currentColor}}.time-axis text{{font:10px system-ui,sans-serif;fill:currentColor}}.time-axis .range{{fill-opacity:.45;stroke:none}}.time-axis .grid{{stroke-opacity:.25}}</style>",
+        "<svg class=\"time-axis\" viewBox=\"0 0 {WIDTH:.0} {height:.0}\" width=\"{WIDTH:.0}\" height=\"{height:.0}\" style=\"max-width:100%;height:auto\" role=\"group\" aria-labelledby=\"axis-title\"><title id=\"axis-title\">Where the archive's dates fall, {from} to {to}: {} dated passages in single years, {} ranges</title><style>.time-axis{{color:inherit}}.time-axis line,.time-axis rect{{fill:currentColor;stroke:currentColor}}.time-axis text{{font:10px system-ui,sans-serif;fill:currentColor}}.time-axis .range{{fill-opacity:.45;stroke:none}}.time-axis .grid{{stroke-opacity:.25}}</style>",
         singles.values().sum::<usize>(),
         placed.len()
     );

@@ -64,7 +64,7 @@ pub fn svg(title: &str, nodes: &[Node], edges: &[(usize, usize, usize)], center:
     let mut out = String::new();
     let _ = write!(
         out,
-        "<svg class=\"graph\" viewBox=\"0 0 {size:.0} {size:.0}\" width=\"{size:.0}\" height=\"{size:.0}\" style=\"max-width:100%;height:auto\" role=\"img\" aria-labelledby=\"graph-title\"><title id=\"graph-title\">{}</title>{STYLE}",
+        "<svg class=\"graph\" viewBox=\"0 0 {size:.0} {size:.0}\" width=\"{size:.0}\" height=\"{size:.0}\" style=\"max-width:100%;height:auto\" role=\"group\" aria-labelledby=\"graph-title\"><title id=\"graph-title\">{}</title>{STYLE}",
         escape(title)
     );
     let heaviest = edges.iter().map(|e| e.2).max().unwrap_or(1).max(1) as f64;
