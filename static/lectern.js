@@ -757,4 +757,47 @@
       history.replaceState(null, "", location.pathname + location.hash);
     }
   }
+
+  // --- 8. Timeline filter -------------------------------------------------------------
+  // The filter needs the script; without it the timeline is one page, and each
+  // entity page has its own.
+  var filter = document.querySelector("form.timeline-filter");
+  if (filter) {
+    var entries = Array.prototype.slice.call(document.querySelectorAll(".timeline > li[data-document]"));
+    var fill = function (select, values) {
+      Object.keys(values).sort(function (a, b) { return values[a].localeCompare(values[b]); }).forEach(function (value) {
+        var option = document.createElement("option");
+        option.value = value;
+        option.textContent = values[value];
+        select.appendChild(option);
+      });
+    };
+    var documents = {}, entities = {};
+    entries.forEach(function (li) {
+      var from = li.querySelector(".from a");
+      if (from) documents[li.dataset.document] = from.textContent;
+      li.querySelectorAll(".entry-entities a").forEach(function (a, i) {
+        var id = li.dataset.entities.trim().split(/\s+/)[i];
+        if (id) entities[id] = a.textContent;
+      });
+    });
+    fill(filter.elements.document, documents);
+    fill(filter.elements.entity, entities);
+    var apply = function () {
+      var wantDoc = filter.elements.document.value, wantEntity = filter.elements.entity.value, shown = 0;
+      entries.forEach(function (li) {
+        var show = (!wantDoc || li.dataset.document === wantDoc) &&
+          (!wantEntity || (" " + li.dataset.entities + " ").indexOf(" " + wantEntity + " ") >= 0);
+        li.hidden = !show;
+        if (show) shown += 1;
+      });
+      document.querySelectorAll("section.year").forEach(function (year) {
+        year.hidden = !year.querySelector(".timeline > li:not([hidden])");
+      });
+      filter.querySelector("output").textContent = shown + " of " + entries.length + " entries";
+    };
+    filter.addEventListener("change", apply);
+    filter.hidden = false;
+    apply();
+  }
 })();

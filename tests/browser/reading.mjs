@@ -243,6 +243,25 @@ await check("the theme toggle is remembered across a reload and on other pages",
   await context.close();
 });
 
+await check("the timeline filters by entity and by document, and each dated passage has its datetime", async () => {
+  const { page, context } = await open(PAGES.timeline, { width: 390 });
+  const all = await page.locator(".timeline > li:visible").count();
+  assert(all >= 40, `${all} dated entries`);
+  const datetimes = await page.locator(".timeline > li time[datetime]").count();
+  assert(datetimes === all, "every entry carries a machine-readable date");
+  await page.selectOption("select[name=entity]", "mullah-omar");
+  const omar = await page.locator(".timeline > li:visible").count();
+  const stray = await page.locator('.timeline > li:visible:not([data-entities~="mullah-omar"])').count();
+  assert(omar > 0 && omar < all && stray === 0, `${omar} entries for Mullah Omar, ${stray} others shown`);
+  await page.selectOption("select[name=document]", "khaksar-timeline");
+  const both = await page.locator(".timeline > li:visible").count();
+  const elsewhere = await page.locator('.timeline > li:visible:not([data-document="khaksar-timeline"])').count();
+  assert(both > 0 && both <= omar && elsewhere === 0, `${both} entries in one document`);
+  const years = await page.locator("section.year:visible").count();
+  assert(years > 0 && years < (await page.locator("section.year").count()), "empty years are hidden");
+  await context.close();
+});
+
 await check("opening /<slug>/#<id> shows and highlights that paragraph", async () => {
   const { page, context } = await open(PAGES.document, { width: 390 });
   const id = await page.locator(".doc-body p[data-n='12']").getAttribute("id");
