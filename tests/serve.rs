@@ -114,12 +114,12 @@ fn next(events: &mpsc::Receiver<(String, String)>) -> (String, String) {
 }
 
 /// Waits for reloads until `doc/` holds `words`: an editor's save may reach the
-/// watcher as more than one change (truncate, then write), each rebuilt.
+/// watcher as more than one change (truncate, then write), each rebuilt, and a
+/// busy machine can show the half-written one too.
 fn reloaded_with(server: &Server, events: &mpsc::Receiver<(String, String)>, words: &str) {
     loop {
-        let (name, data) = next(events);
-        assert_eq!(name, "reload", "{data}");
-        if server.get("doc/").1.contains(words) {
+        let (name, _) = next(events);
+        if name == "reload" && server.get("doc/").1.contains(words) {
             return;
         }
     }

@@ -83,9 +83,17 @@ pub fn serve(root: &Path, port: u16) -> Result<(), Failure> {
 /// Rebuilds after `changed` (empty: everything) and tells the open pages:
 /// reload, or here is what is wrong.
 fn rebuild(state: &State, changed: &[PathBuf]) {
+    if let Err(report) = try_rebuild(state, changed) {
+        report_failure(state, report);
+    }
+}
+
+/// Rebuilds after `changed`; on success serves the new build and reloads the
+/// open pages, on failure returns the report (for the caller to show).
+fn try_rebuild(state: &State, changed: &[PathBuf]) -> Result<(), String> {
     let started = std::time::Instant::now();
     let Ok(mut session) = state.session.lock() else {
-        return;
+        return Ok(());
     };
     match session.rebuild(changed) {
         Ok(built) => {
@@ -105,17 +113,20 @@ fn rebuild(state: &State, changed: &[PathBuf]) {
                 started.elapsed().as_millis()
             );
             state.live.send(live::Event::Reload);
+            Ok(())
         }
-        Err(failure) => {
-            let report = failure.to_string();
-            eprintln!("{report}");
-            eprintln!("Still serving the last good build; fix the problem and save.");
-            if let Ok(mut last) = state.failure.lock() {
-                *last = Some(report.clone());
-            }
-            state.live.send(live::Event::Failed(report));
-        }
+        Err(failure) => Err(failure.to_string()),
     }
+}
+
+/// Shows a failed build's report in the terminal and over the open pages.
+fn report_failure(state: &State, report: String) {
+    eprintln!("{report}");
+    eprintln!("Still serving the last good build; fix the problem and save.");
+    if let Ok(mut last) = state.failure.lock() {
+        *last = Some(report.clone());
+    }
+    state.live.send(live::Event::Failed(report));
 }
 
 /// Serves `dir`, a built site, on `listener` until the process ends: for tests

@@ -54,7 +54,19 @@ pub fn spawn(root: &Path, state: Arc<State>) -> Result<(), Failure> {
             if changed.is_empty() {
                 continue;
             }
-            super::rebuild(&state, &changed);
+            let mut result = super::try_rebuild(&state, &changed);
+            // A save can be caught half-written (truncated, not yet filled): if a
+            // file changed again meanwhile, that build was not the editor's.
+            if result.is_err() {
+                std::thread::sleep(Duration::from_millis(150));
+                let again = seen.changed(changed.iter().cloned());
+                if !again.is_empty() {
+                    result = super::try_rebuild(&state, &again);
+                }
+            }
+            if let Err(report) = result {
+                super::report_failure(&state, report);
+            }
             // The build may have written the lock: that change is ours, not an edit.
             seen.changed(std::iter::once(root.join(crate::LOCK_FILE)));
         }
