@@ -139,7 +139,7 @@ pub fn archive(shape: &Shape, words: &Words, seed: &Rng) -> Archive {
     let sources = (0..shape.sources)
         .map(|i| {
             let last = namer.word(&mut rng, 3);
-            let first = namer.word(&mut rng, 2);
+            let first = namer.given(&mut rng, 2);
             let year = 1975 + rng.below(45) as u32;
             let title = title(&mut rng, words, 3, 6);
             Source {
@@ -148,7 +148,7 @@ pub fn archive(shape: &Shape, words: &Words, seed: &Rng) -> Archive {
                 author_first: first,
                 title,
                 year,
-                publisher: format!("{} Press", namer.word(&mut rng, 2)),
+                publisher: format!("{} Press", namer.given(&mut rng, 2)),
             }
         })
         .collect();
@@ -158,12 +158,12 @@ pub fn archive(shape: &Shape, words: &Words, seed: &Rng) -> Archive {
 fn entity(rng: &mut Rng, namer: &mut Namer) -> Entity {
     let roll = rng.below(10);
     let (name, kind, aliases) = if roll < 6 {
-        let first = namer.word(rng, 2);
+        let first = namer.given(rng, 2);
         let last = namer.word(rng, 3);
         let title = Namer::title(rng);
         let aliases = vec![
             format!("{title} {last}"),
-            format!("{first} {} {last}", namer.word(rng, 2)),
+            format!("{first} {} {last}", namer.given(rng, 2)),
         ];
         (format!("{first} {last}"), "person", aliases)
     } else if roll < 8 {
@@ -171,7 +171,7 @@ fn entity(rng: &mut Rng, namer: &mut Namer) -> Entity {
         let name = format!("{core} {}", Namer::org_suffix(rng));
         (name, "organization", vec![format!("the {core}s")])
     } else {
-        let name = format!("{}{}", namer.word(rng, 2), Namer::place_suffix(rng));
+        let name = format!("{}{}", namer.word(rng, 3), Namer::place_suffix(rng));
         (name, "place", Vec::new())
     };
     Entity {

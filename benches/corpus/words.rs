@@ -157,14 +157,27 @@ impl Namer {
         }
     }
 
-    /// A fresh capitalised word of `syllables` syllables, used by no earlier name.
+    /// A capitalised word of `syllables` syllables that no earlier call returned
+    /// (one more syllable when those run short): surnames, places, organisations.
     pub fn word(&mut self, rng: &mut Rng, syllables: usize) -> String {
+        for tries in 0.. {
+            let w = self.given(rng, syllables + tries / 64).to_lowercase();
+            if self.used.insert(w.clone()) {
+                return capitalise(&w);
+            }
+        }
+        unreachable!()
+    }
+
+    /// A capitalised word of `syllables` syllables, not a filler word, perhaps
+    /// returned before: given names, publishers.
+    pub fn given(&self, rng: &mut Rng, syllables: usize) -> String {
         loop {
             let mut w = String::new();
             for _ in 0..syllables {
                 w.push_str(rng.pick::<&str>(SYLLABLES));
             }
-            if !self.filler.contains(&w) && self.used.insert(w.clone()) {
+            if !self.filler.contains(&w) {
                 return capitalise(&w);
             }
         }
