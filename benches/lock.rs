@@ -1,8 +1,10 @@
 //! Times reading and writing a lock file.
 //!
 //! ```sh
-//! cargo bench --bench lock -- PATH/lectern.lock
+//! cargo bench --bench lock -- PATH/lectern.lock [--rewrite]
 //! ```
+//!
+//! `--rewrite` then writes the lock back in the current format (every id kept).
 
 use std::process::ExitCode;
 use std::time::Instant;
@@ -10,7 +12,12 @@ use std::time::Instant;
 use lectern::ids::Lock;
 
 fn main() -> ExitCode {
-    let Some(path) = std::env::args().skip(1).find(|a| a != "--bench") else {
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
+    let rewrite = args.iter().any(|a| a == "--rewrite");
+    let Some(path) = args.iter().find(|a| !a.starts_with("--")).cloned() else {
         println!("usage: cargo bench --bench lock -- PATH/lectern.lock");
         return ExitCode::SUCCESS;
     };
@@ -34,8 +41,12 @@ fn main() -> ExitCode {
         };
         parse.push(started.elapsed().as_secs_f64() * 1000.0);
         let started = Instant::now();
-        std::hint::black_box(lock.to_toml());
+        std::hint::black_box(lock.to_text());
         write.push(started.elapsed().as_secs_f64() * 1000.0);
+    }
+    if rewrite && let Err(e) = std::fs::write(&path, lock.to_text()) {
+        eprintln!("lock: {path}: {e}");
+        return ExitCode::FAILURE;
     }
     parse.sort_by(f64::total_cmp);
     write.sort_by(f64::total_cmp);
