@@ -14,8 +14,8 @@
 # 4. medians per tool, output size, lectern.lock size and the time to parse it;
 # 5. the one-document rebuild under `lectern serve` (benches/serve_edit.rs).
 #
-# Peers come from benches/peers.sh (or set ZOLA=… HUGO=…); a missing peer is
-# skipped. TOOLS="lectern zola" limits the tools; SERVE=0 skips step 5. On a
+# Peers come from benches/peers.sh (or set ZOLA=… HUGO=…; LECTERN=… runs another
+# lectern binary); a missing peer is skipped. TOOLS="lectern zola" limits the tools; SERVE=0 skips step 5. On a
 # shared machine only ratios from one run mean anything.
 set -euo pipefail
 n="${1:?usage: benches/run.sh N [ROUNDS]}"
@@ -23,17 +23,26 @@ rounds="${2:-3}"
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(dirname "$here")"
 corpus="${CORPUS:-$here/corpus-$n}"
-lectern="$repo/target/release/lectern"
+lectern="${LECTERN:-$repo/target/release/lectern}"
 ZOLA="${ZOLA:-$here/peers/zola-src/target/release/zola}"
 HUGO="${HUGO:-$(ls "$here"/peers/hugo-venv/lib/python3*/site-packages/hugo/binaries/hugo 2>/dev/null || true)}"
 TOOLS="${TOOLS:-lectern zola hugo}"
+# BASE=/path/to/an/older/lectern adds it as the tool `base`, on a copy of the
+# lectern corpus, for before/after numbers from the same run.
+BASE="${BASE:-}"
+[ -z "$BASE" ] || TOOLS="$TOOLS base"
 log="$corpus/times.log"
 
 cd "$repo"
-cargo build --release --quiet
+[ -n "${LECTERN:-}" ] || cargo build --release --quiet
 cargo bench --quiet --no-run --bench corpus --bench serve_edit --bench lock 2>/dev/null
 if [ ! -f "$corpus/lectern/site.toml" ]; then
     cargo bench --quiet --bench corpus -- --docs "$n" --out "$corpus"
+fi
+
+if [ -n "$BASE" ] && [ ! -f "$corpus/base/site.toml" ]; then
+    mkdir -p "$corpus/base"
+    cp -r "$corpus/lectern/content" "$corpus/lectern/site.toml" "$corpus/base/"
 fi
 
 tools=()
@@ -52,6 +61,7 @@ build() {
     local cmd
     case $tool in
         lectern) cmd=("$lectern" build --root "$dir" --out "$dir/public") ;;
+        base) cmd=("$BASE" build --root "$dir" --out "$dir/public") ;;
         zola) cmd=("$ZOLA" --root "$dir" build --output-dir "$dir/public" --force) ;;
         hugo) cmd=("$HUGO" --source "$dir" --destination "$dir/public" --quiet) ;;
     esac
@@ -65,7 +75,7 @@ build() {
 
 : >"$log"
 echo "# warm-up (lectern: no lock yet)"
-rm -f "$corpus/lectern/lectern.lock"
+rm -f "$corpus/lectern/lectern.lock" "$corpus/base/lectern.lock"
 for tool in "${tools[@]}"; do build "$tool" warmup; done
 for ((r = 1; r <= rounds; r++)); do
     echo "# round $r"
@@ -84,13 +94,21 @@ for tool in "${tools[@]}"; do
         "$(echo "$out / 1000000" | bc -l)" "$files"
 done
 markdown="$(du -sb "$corpus/lectern/content" | cut -f1)"
-lock="$(stat -c %s "$corpus/lectern/lectern.lock")"
-printf "\ncontent %.1f MB, lectern.lock %.1f MB (%.1f %% of the content)\n" \
-    "$(echo "$markdown / 1000000" | bc -l)" "$(echo "$lock / 1000000" | bc -l)" "$(echo "100 * $lock / $markdown" | bc -l)"
+echo
+for tool in lectern base; do
+    [ -f "$corpus/$tool/lectern.lock" ] || continue
+    lock="$(stat -c %s "$corpus/$tool/lectern.lock")"
+    printf "%s: content %.1f MB, lectern.lock %.1f MB (%.1f %% of the content)\n" "$tool" \
+        "$(echo "$markdown / 1000000" | bc -l)" "$(echo "$lock / 1000000" | bc -l)" "$(echo "100 * $lock / $markdown" | bc -l)"
+done
 grep "^warmup " "$log" | awk '{printf "first build (warm-up) %s: %s s, %d MB\n", $2, $3, $4 / 1024}'
 cargo bench --quiet --bench lock -- "$corpus/lectern/lectern.lock"
 
 if [ "${SERVE:-1}" != 0 ]; then
     echo
     cargo bench --quiet --bench serve_edit -- --lectern "$lectern" --root "$corpus/lectern" --rounds 5
+    if [ -n "$BASE" ]; then
+        echo "base:"
+        cargo bench --quiet --bench serve_edit -- --lectern "$BASE" --root "$corpus/base" --rounds 5 --port 8750
+    fi
 fi

@@ -212,14 +212,34 @@ pub fn assign(previous: &DocLock, blocks: &[BlockKey]) -> (Vec<String>, DocLock)
     // 4. Retire the ids no block carries any more.
     let retired = retire(previous, &m, &ids, &old, &new);
     let lock = DocLock {
-        blocks: ids.iter().zip(&new).map(|(id, p)| locked(id, p)).collect(),
+        blocks: ids
+            .iter()
+            .zip(&new)
+            .enumerate()
+            .map(|(n, (id, p))| {
+                let same = m.new[n]
+                    .filter(|&o| old[o].hash.is_some() && old[o].hash == p.hash)
+                    .map(|o| &previous.blocks[o]);
+                locked(id, p, same)
+            })
+            .collect(),
         retired,
     };
     (ids, lock)
 }
 
-/// What the lock keeps of a new block: the text of a short one, else a sketch.
-fn locked(id: &str, p: &NewBlock) -> LockedBlock {
+/// What the lock keeps of a new block: the text of a short one, else a sketch —
+/// the old entry's, when the text is the one it was made from (most blocks in
+/// most builds: no need to shingle them again).
+fn locked(id: &str, p: &NewBlock, same: Option<&LockedBlock>) -> LockedBlock {
+    if let Some(old) = same.filter(|b| b.sketch.is_some()) {
+        return LockedBlock {
+            id: id.to_owned(),
+            hash: format!("{:016x}", p.hash.unwrap_or_default()),
+            text: String::new(),
+            sketch: old.sketch.clone(),
+        };
+    }
     let short = p.short();
     LockedBlock {
         id: id.to_owned(),
