@@ -127,7 +127,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, Failure> {
     let site = site(&checked)?;
     let lock = checked
         .lock_changed
-        .then(|| (root.join(LOCK_FILE), checked.parsed.lock.to_toml()));
+        .then(|| (root.join(LOCK_FILE), checked.parsed.lock.to_text()));
     write::write(&out, &site.pages, &site.assets, lock)?;
     Ok(BuildSummary {
         out,

@@ -172,7 +172,7 @@ fn the_lock_is_replaced_whole_and_nothing_is_left_beside_it() {
     let a = archive();
     a.build();
     let lock = std::fs::read_to_string(a.root().join(lectern::LOCK_FILE)).unwrap();
-    assert!(lock.contains("[[documents.doc.blocks]]"), "{lock}");
+    assert!(lock.contains("\n[doc]\n"), "{lock}");
     let leftovers: Vec<String> = std::fs::read_dir(a.root())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())

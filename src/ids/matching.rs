@@ -9,11 +9,11 @@
 //! are compared only in small gaps, elsewhere a bounded number of candidates per
 //! block).
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::collections::{BTreeMap, VecDeque};
 
 use super::DocLock;
-use super::similarity::{ANYWHERE, Profile, bigram_score, local_score};
+use super::similarity::{ANYWHERE, NewBlock, OldBlock, bigram_score, local_score};
+use super::sketch::fingerprint;
 
 /// A gap with at most this many (old, new) pairs is compared exhaustively…
 const ALL_PAIRS: usize = 1024;
@@ -77,7 +77,7 @@ pub(super) fn pair_explicit(m: &mut Matching, previous: &DocLock, explicit: &[Op
 }
 
 /// Text that occurs exactly once on each side is the same block, wherever it moved.
-pub(super) fn pair_unique_identical(m: &mut Matching, old: &[Profile], new: &[Profile]) {
+pub(super) fn pair_unique_identical(m: &mut Matching, old: &[OldBlock], new: &[NewBlock]) {
     #[derive(Default)]
     struct Seen {
         old: usize,
@@ -114,8 +114,8 @@ pub(super) fn pair_identical_in_order(
     m: &mut Matching,
     olds: &[usize],
     news: &[usize],
-    old: &[Profile],
-    new: &[Profile],
+    old: &[OldBlock],
+    new: &[NewBlock],
 ) {
     let mut queues: BTreeMap<u64, VecDeque<usize>> = BTreeMap::new();
     for &o in olds {
@@ -185,8 +185,8 @@ pub(super) fn pair_similar_in_gap(
     m: &mut Matching,
     olds: &[usize],
     news: &[usize],
-    old: &[Profile],
-    new: &[Profile],
+    old: &[OldBlock],
+    new: &[NewBlock],
 ) {
     let mut candidates: Vec<(f64, usize, usize)> = gap_pairs(olds, news, old, new)
         .into_iter()
@@ -212,8 +212,8 @@ pub(super) fn pair_similar_in_gap(
 fn gap_pairs(
     olds: &[usize],
     news: &[usize],
-    old: &[Profile],
-    new: &[Profile],
+    old: &[OldBlock],
+    new: &[NewBlock],
 ) -> Vec<(usize, usize)> {
     if olds.len().saturating_mul(news.len()) <= ALL_PAIRS {
         return (0..olds.len())
@@ -236,7 +236,7 @@ fn gap_pairs(
 /// side of where the run's nearest neighbours (`NEIGHBOURS` each side) went. This
 /// finds an edited (or merged, or split) block whose neighbours moved in the same
 /// build, which the anchors — order-keeping matches only — cannot see.
-pub(super) fn pair_similar_near_neighbours(m: &mut Matching, old: &[Profile], new: &[Profile]) {
+pub(super) fn pair_similar_near_neighbours(m: &mut Matching, old: &[OldBlock], new: &[NewBlock]) {
     let mut o = 0;
     while o < old.len() {
         if m.old[o].is_some() {
@@ -292,14 +292,19 @@ pub(super) fn pair_similar_near_neighbours(m: &mut Matching, old: &[Profile], ne
 /// Blocks that moved and changed a little in the same build, or whose neighbours
 /// all moved: matched anywhere, but only when nearly identical and long enough for
 /// that to mean something.
-pub(super) fn pair_moved(m: &mut Matching, old: &[Profile], new: &[Profile]) {
+pub(super) fn pair_moved(m: &mut Matching, old: &[OldBlock], new: &[NewBlock]) {
     let (olds, news) = m.unmatched();
     if olds.is_empty() || news.is_empty() {
         return;
     }
-    let long = |p: &Profile| p.bigrams().len() >= MOVED_MIN_BIGRAMS;
-    let olds: Vec<usize> = olds.into_iter().filter(|&o| long(&old[o])).collect();
-    let news: Vec<usize> = news.into_iter().filter(|&n| long(&new[n])).collect();
+    let olds: Vec<usize> = olds
+        .into_iter()
+        .filter(|&o| old[o].pairs() >= MOVED_MIN_BIGRAMS)
+        .collect();
+    let news: Vec<usize> = news
+        .into_iter()
+        .filter(|&n| new[n].bigrams().len() >= MOVED_MIN_BIGRAMS)
+        .collect();
     let pairs = if olds.len().saturating_mul(news.len()) <= MOVED_ALL_PAIRS {
         (0..olds.len())
             .flat_map(|a| (0..news.len()).map(move |b| (a, b)))
@@ -320,47 +325,28 @@ pub(super) fn pair_moved(m: &mut Matching, old: &[Profile], new: &[Profile]) {
     }
 }
 
-/// Hashes a key that is already a well-mixed hash as itself. A map keyed so is
-/// deterministic, and here it is only looked up, never iterated.
-#[derive(Default)]
-struct Prehashed(u64);
-
-impl Hasher for Prehashed {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        self.0 = bytes
-            .iter()
-            .fold(self.0, |h, &b| h.rotate_left(8) ^ u64::from(b));
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
-    }
-}
-
 /// The (old, new) positions worth comparing among many blocks, in linear time:
-/// those sharing some of their smallest bigram hashes. Bigram hashes are well mixed,
-/// so the smallest few are a fair sample of each block (bottom-k MinHash).
+/// those sharing some of their smallest bigram hashes (by fingerprint: the lock
+/// keeps the old blocks' smallest hashes as fingerprints, in order). Bigram hashes
+/// are well mixed, so the smallest few are a fair sample of each block (bottom-k
+/// MinHash).
 fn sketched_pairs(
     olds: &[usize],
     news: &[usize],
-    old: &[Profile],
-    new: &[Profile],
+    old: &[OldBlock],
+    new: &[NewBlock],
 ) -> Vec<(usize, usize)> {
-    let mut postings: HashMap<u64, Vec<usize>, BuildHasherDefault<Prehashed>> = HashMap::default();
+    let mut postings: BTreeMap<u16, Vec<usize>> = BTreeMap::new();
     for (a, &o) in olds.iter().enumerate() {
-        for &h in old[o].bigrams().iter().take(SKETCH) {
-            postings.entry(h).or_default().push(a);
+        for &f in old[o].sketch().sample.iter().take(SKETCH) {
+            postings.entry(f).or_default().push(a);
         }
     }
     let (mut pairs, mut hits, mut counted) = (Vec::new(), Vec::new(), Vec::new());
     for (b, &n) in news.iter().enumerate() {
         hits.clear();
-        for h in new[n].bigrams().iter().take(SKETCH) {
-            match postings.get(h) {
+        for &h in new[n].bigrams().iter().take(SKETCH) {
+            match postings.get(&fingerprint(h)) {
                 Some(list) if list.len() <= SKETCH_MAX_SHARED => hits.extend_from_slice(list),
                 _ => {}
             }

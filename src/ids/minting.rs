@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::matching::Matching;
 use super::normalise::mix;
-use super::similarity::{Profile, difference, shared};
+use super::similarity::{NewBlock, OldBlock, gained};
 use super::{DocLock, Retired};
 
 /// Length of a freshly minted id; it grows only on a collision.
@@ -30,7 +30,7 @@ pub(super) fn name(
     previous: &DocLock,
     m: &Matching,
     explicit: &[Option<&str>],
-    new: &[Profile],
+    new: &[NewBlock],
 ) -> Vec<String> {
     let claimed: BTreeSet<&str> = explicit.iter().flatten().copied().collect();
     let mut used: BTreeSet<String> = previous
@@ -88,8 +88,8 @@ pub(super) fn retire(
     previous: &DocLock,
     m: &Matching,
     ids: &[String],
-    old: &[Profile],
-    new: &[Profile],
+    old: &[OldBlock],
+    new: &[NewBlock],
 ) -> Vec<Retired> {
     let live: BTreeSet<&str> = ids.iter().map(String::as_str).collect();
     let mut to: BTreeMap<String, String> = BTreeMap::new();
@@ -154,12 +154,12 @@ struct Near<'a> {
 fn absorbed_into(
     o: usize,
     m: &Matching,
-    old: &[Profile],
-    new: &[Profile],
+    old: &[OldBlock],
+    new: &[NewBlock],
     near: &Near,
 ) -> Option<usize> {
-    let gone = old[o].bigrams();
-    if gone.len() < 2 {
+    let gone = old[o].sketch();
+    if gone.pairs < 2 {
         return None; // empty text: nothing to recognise
     }
     let changed = |&p: &usize| m.old[p].is_some_and(|n| new[n].hash != old[p].hash);
@@ -177,10 +177,9 @@ fn absorbed_into(
         .flatten()
         .filter_map(|p| {
             let n = m.old[p]?;
-            let all = new[n].all_bigrams();
-            let present = shared(gone, all);
-            let gained = shared(gone, &difference(all, old[p].all_bigrams()));
-            let enough = present as f64 >= ABSORBED * gone.len() as f64;
+            let present = gone.shared(new[n].all_prints());
+            let gained = gone.shared(&gained(new[n].all_bigrams(), old[p].sketch()));
+            let enough = present as f64 >= ABSORBED * gone.pairs as f64;
             enough.then_some(((gained, present, Reverse(p.abs_diff(o))), n))
         })
         .max_by_key(|&(rank, _)| rank)

@@ -40,31 +40,36 @@
 //!    whose target has just been retired, so every `to` names a live block
 //!    (`minting.rs`).
 //!
-//! The normalisation, the hash and the id alphabet are part of the lock format:
-//! changing any of them changes every hash, and unedited blocks would then match
-//! only by similarity (the `minted_ids_are_pinned` test guards them).
+//! The lock keeps, per block, its id, its hash, and what re-finds it after an
+//! edit: a short block's text, else a sketch of its word pairs (`sketch.rs`), a
+//! line per block (`lockfile.rs`, which also reads the first format, which kept
+//! ~400 bytes of every block's text). The normalisation, the hash, the sketch and
+//! the id alphabet are part of the lock format: changing any of them changes every
+//! hash, and unedited blocks would then match only by similarity (the
+//! `minted_ids_are_pinned` and format tests guard them).
 //!
 //! Cost: hashing and exact matching are O(n log n). Fuzzy matching only sees blocks
 //! left unmatched, compares all pairs only in small gaps, and elsewhere a bounded
 //! number of candidates per block (near the gap's diagonal, or sharing phrases found
 //! by a bottom-k sketch). Shingles are computed only for blocks that need them.
 
+mod lockfile;
 mod matching;
 mod minting;
 mod normalise;
 mod similarity;
+mod sketch;
 
 use std::collections::{BTreeMap, BTreeSet};
-
-use serde::{Deserialize, Serialize};
 
 use matching::{
     Matching, gaps, pair_explicit, pair_identical_in_order, pair_moved, pair_similar_in_gap,
     pair_similar_near_neighbours, pair_unique_identical,
 };
 use minting::{name, retire};
-use normalise::{fnv1a, normalise, parse_hash};
-use similarity::Profile;
+use normalise::{normalise, parse_hash};
+use similarity::{NewBlock, OldBlock};
+pub use sketch::Sketch;
 
 /// One citable block of a document, in document order, as the parse stage sees it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -76,32 +81,33 @@ pub struct BlockKey<'a> {
 }
 
 /// What the lock file records for one document.
-#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq)]
-#[serde(default, deny_unknown_fields)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct DocLock {
     /// The document's blocks, in document order.
     pub blocks: Vec<LockedBlock>,
     /// Ids whose block is gone, sorted by id.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub retired: Vec<Retired>,
 }
 
 /// One live block in the lock file.
-#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct LockedBlock {
     /// The block's id.
     pub id: String,
     /// FNV-1a 64 of the whole normalised text, 16 lowercase hex digits.
     pub hash: String,
-    /// The normalised text, cut to a few hundred bytes: enough to re-find the block
-    /// after an edit, and readable in a diff.
+    /// The normalised text (its first `TEXT_LIMIT` bytes), kept for short blocks
+    /// (headings, captions: at most `SHORT_WORDS` words), whose few words a sketch
+    /// would not tell apart; empty when `sketch` is kept instead.
     pub text: String,
+    /// What re-finds a longer block after an edit; `None` when `text` is kept. A
+    /// lock of the first format kept every block's text: reading one turns the
+    /// text of a longer block into its sketch.
+    pub sketch: Option<Sketch>,
 }
 
 /// An id whose block is gone, and where its URL now lands.
-#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Retired {
     /// The retired id.
     pub id: String,
@@ -110,23 +116,19 @@ pub struct Retired {
 }
 
 /// The whole lock file: one `DocLock` per document slug.
-#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq)]
-#[serde(default, deny_unknown_fields)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Lock {
     /// Documents by slug.
     pub documents: BTreeMap<String, DocLock>,
 }
 
-const LOCK_HEADER: &str = "# Paragraph ids, kept by lectern: commit this file with the content.\n\
-                           # `lectern build` updates it; edit it by hand only to repair it.\n\n";
-
 impl Lock {
-    /// Reads a lock file's text. Checks that ids are unique and non-empty per
-    /// document and that hashes are well formed; sorts `retired` by id. The error
-    /// says what is wrong and where (TOML line and column, or document and id); the
-    /// caller adds the path.
+    /// Reads a lock file's text, in either format (`lockfile.rs`). Checks that ids
+    /// are unique and non-empty per document and that hashes are well formed;
+    /// sorts `retired` by id. The error says what is wrong and where (line, or
+    /// document and id); the caller adds the path.
     pub fn parse(text: &str) -> Result<Lock, String> {
-        let mut lock: Lock = toml::from_str(text).map_err(|e| e.to_string())?;
+        let mut lock = lockfile::read(text)?;
         for (slug, doc) in &mut lock.documents {
             doc.validate()
                 .map_err(|e| format!("document `{slug}`: {e}"))?;
@@ -135,11 +137,10 @@ impl Lock {
         Ok(lock)
     }
 
-    /// The lock file's text: deterministic, one table per block, in document order.
-    pub fn to_toml(&self) -> String {
-        let body = toml::to_string(self)
-            .expect("a lock holds only strings, arrays and tables, which TOML always encodes");
-        format!("{LOCK_HEADER}{body}")
+    /// The lock file's text: deterministic, a line per block, in document order,
+    /// each document's lines together, so an edit changes only its document's lines.
+    pub fn to_text(&self) -> String {
+        lockfile::write(self)
     }
 }
 
@@ -179,18 +180,12 @@ impl DocLock {
 /// (`DocLock::default()` for a new document). Returns one id per block, in order,
 /// and the updated `DocLock`.
 pub fn assign(previous: &DocLock, blocks: &[BlockKey]) -> (Vec<String>, DocLock) {
-    // 1. Normalise and hash (the lock already holds the old blocks' normalised text);
-    // an explicit id repeated in the document counts for its first block only.
-    let old: Vec<Profile> = previous
-        .blocks
-        .iter()
-        .map(|b| Profile::new(&b.text, parse_hash(&b.hash)))
-        .collect();
+    // 1. Normalise and hash (the lock already holds the old blocks' hashes and
+    // sketches); an explicit id repeated in the document counts for its first
+    // block only.
+    let old: Vec<OldBlock> = previous.blocks.iter().map(OldBlock::new).collect();
     let full: Vec<String> = blocks.iter().map(|b| normalise(b.text)).collect();
-    let new: Vec<Profile> = full
-        .iter()
-        .map(|text| Profile::new(text, Some(fnv1a(text.as_bytes()))))
-        .collect();
+    let new: Vec<NewBlock> = full.iter().map(|text| NewBlock::new(text)).collect();
     let mut seen = BTreeSet::new();
     let explicit: Vec<Option<&str>> = blocks
         .iter()
@@ -220,15 +215,42 @@ pub fn assign(previous: &DocLock, blocks: &[BlockKey]) -> (Vec<String>, DocLock)
         blocks: ids
             .iter()
             .zip(&new)
-            .map(|(id, p)| LockedBlock {
-                id: id.clone(),
-                hash: format!("{:016x}", p.hash.unwrap_or_default()),
-                text: p.window().to_owned(),
+            .enumerate()
+            .map(|(n, (id, p))| {
+                let same = m.new[n]
+                    .filter(|&o| old[o].hash.is_some() && old[o].hash == p.hash)
+                    .map(|o| &previous.blocks[o]);
+                locked(id, p, same)
             })
             .collect(),
         retired,
     };
     (ids, lock)
+}
+
+/// What the lock keeps of a new block: the text of a short one, else a sketch —
+/// the old entry's, when the text is the one it was made from (most blocks in
+/// most builds: no need to shingle them again).
+fn locked(id: &str, p: &NewBlock, same: Option<&LockedBlock>) -> LockedBlock {
+    if let Some(old) = same.filter(|b| b.sketch.is_some()) {
+        return LockedBlock {
+            id: id.to_owned(),
+            hash: format!("{:016x}", p.hash.unwrap_or_default()),
+            text: String::new(),
+            sketch: old.sketch.clone(),
+        };
+    }
+    let short = p.short();
+    LockedBlock {
+        id: id.to_owned(),
+        hash: format!("{:016x}", p.hash.unwrap_or_default()),
+        text: if short {
+            p.window().to_owned()
+        } else {
+            String::new()
+        },
+        sketch: (!short).then(|| Sketch::of(p.bigrams(), p.cut())),
+    }
 }
 
 #[cfg(test)]

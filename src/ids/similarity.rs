@@ -1,17 +1,23 @@
 //! Similarity: how alike an old and a new block are, and whether they count as one
 //! block edited.
 //!
-//! A `Profile` holds what comparison needs of one block. Its shingles (sorted,
-//! distinct hashes of word bigrams, and of character trigrams for short blocks) are
-//! made on first use, from the same `TEXT_LIMIT` window on both sides, so an old
+//! A `NewBlock` block is known whole; its shingles (sorted, distinct hashes of word
+//! bigrams, and of character trigrams for short blocks) are made on first use from
+//! its `TEXT_LIMIT` window. An `OldBlock` block is what the lock kept: the text of a
+//! short block, else a sketch of the same window's bigrams (`sketch.rs`), so an old
 //! block's cut text compares fairly with a new block's full text. A `Rule` sets the
-//! thresholds. What stays true: a score is a pure function of the two texts (no
-//! hash-map order, no std hasher); `None` means "not one block edited", and the
-//! score itself only ranks candidates.
+//! thresholds. What stays true: a score is a pure function of the lock entry and
+//! the new text (no hash-map order, no std hasher); `None` means "not one block
+//! edited", and the score itself only ranks candidates. Shared-bigram counts are
+//! exact for blocks of at most `SAMPLE` bigrams and for short blocks, estimates
+//! from the sketch's sample for longer ones.
 
+use std::borrow::Cow;
 use std::cell::OnceCell;
 
-use super::normalise::{FNV_PRIME, fnv1a, mix, truncate};
+use super::LockedBlock;
+use super::normalise::{FNV_PRIME, fnv1a, mix, parse_hash, truncate};
+use super::sketch::{Fingerprints, Sketch};
 
 /// Blocks of at most this many words (headings, captions, short list items) with
 /// the same number of words are compared by character trigrams, so a one-letter
@@ -39,44 +45,106 @@ const GROWN_LARGE: f64 = 0.25;
 /// …and the inner one must have at least this many bigrams (about 7 words).
 const GROWN_MIN_BIGRAMS: usize = 8;
 
-/// What matching needs to know about one block, old or new. Shingles are made on
-/// first use: most blocks match by hash and never need them.
-pub(super) struct Profile<'a> {
+/// What matching needs to know about an old block, from the lock: its hash,
+/// its text when the lock keeps it (short blocks), and a sketch of its word
+/// pairs. Built from a lock entry's sketch, or from its text (a lock of the
+/// first format, a short block), with the same result.
+pub(super) struct OldBlock<'a> {
     /// Hash of the whole normalised text; `None` for a malformed lock entry.
     pub(super) hash: Option<u64>,
-    /// The normalised text: all of it for a new block; for an old one, what the
-    /// lock kept (cut to `TEXT_LIMIT`).
+    /// The normalised window, when the lock keeps it.
+    text: Option<&'a str>,
+    sketch: Cow<'a, Sketch>,
+    trigrams: OnceCell<Option<(usize, Vec<u64>)>>,
+}
+
+impl<'a> OldBlock<'a> {
+    pub(super) fn new(block: &'a LockedBlock) -> OldBlock<'a> {
+        let hash = parse_hash(&block.hash);
+        let sketch = match &block.sketch {
+            Some(sketch) => Cow::Borrowed(sketch),
+            None => {
+                let window = truncate(&block.text);
+                let whole = hash == Some(fnv1a(window.as_bytes()));
+                Cow::Owned(Sketch::of(&bigrams(window), !whole))
+            }
+        };
+        OldBlock {
+            hash,
+            text: block.sketch.is_none().then_some(block.text.as_str()),
+            sketch,
+            trigrams: OnceCell::new(),
+        }
+    }
+
+    /// How many word pairs the old window has.
+    pub(super) fn pairs(&self) -> usize {
+        self.sketch.pairs
+    }
+
+    pub(super) fn sketch(&self) -> &Sketch {
+        &self.sketch
+    }
+
+    fn whole(&self) -> bool {
+        !self.sketch.cut
+    }
+
+    fn trigrams(&self) -> Option<(usize, &[u64])> {
+        let t = self
+            .trigrams
+            .get_or_init(|| self.text.and_then(|t| short_trigrams(truncate(t))));
+        t.as_ref().map(|(words, t)| (*words, t.as_slice()))
+    }
+}
+
+/// What matching needs to know about a new block: all of its normalised text.
+/// Shingles are made on first use: most blocks match by hash and never need them.
+pub(super) struct NewBlock<'a> {
+    /// Hash of the whole normalised text.
+    pub(super) hash: Option<u64>,
     text: &'a str,
     shingles: OnceCell<Shingles>,
     all_bigrams: OnceCell<Vec<u64>>,
+    window_prints: OnceCell<Fingerprints>,
+    all_prints: OnceCell<Fingerprints>,
 }
 
 struct Shingles {
-    /// Sorted hashes of the word bigrams of the text's first `TEXT_LIMIT` bytes —
-    /// the same window on both sides (repeats told apart; the first and last word
-    /// paired with start and end markers).
+    /// Sorted hashes of the word bigrams of the text's first `TEXT_LIMIT` bytes
+    /// (repeats told apart; the first and last word paired with start and end
+    /// markers).
     bigrams: Vec<u64>,
     /// For short blocks only: the number of words, and sorted hashes of character
     /// trigrams.
     trigrams: Option<(usize, Vec<u64>)>,
-    /// Whether the window is the whole text (an old block's stored text may have
-    /// been cut).
-    whole: bool,
 }
 
-impl<'a> Profile<'a> {
-    pub(super) fn new(text: &'a str, hash: Option<u64>) -> Profile<'a> {
-        Profile {
-            hash,
+impl<'a> NewBlock<'a> {
+    pub(super) fn new(text: &'a str) -> NewBlock<'a> {
+        NewBlock {
+            hash: Some(fnv1a(text.as_bytes())),
             text,
             shingles: OnceCell::new(),
             all_bigrams: OnceCell::new(),
+            window_prints: OnceCell::new(),
+            all_prints: OnceCell::new(),
         }
     }
 
-    /// What the lock keeps of the text.
+    /// What the lock keeps of the text: the window.
     pub(super) fn window(&self) -> &'a str {
         truncate(self.text)
+    }
+
+    /// Whether the window is only the start of the text.
+    pub(super) fn cut(&self) -> bool {
+        self.window().len() < self.text.len()
+    }
+
+    /// Whether the lock keeps this block's text (short blocks) rather than a sketch.
+    pub(super) fn short(&self) -> bool {
+        self.shingles().trigrams.is_some()
     }
 
     pub(super) fn bigrams(&self) -> &[u64] {
@@ -88,49 +156,60 @@ impl<'a> Profile<'a> {
         Some((*words, trigrams))
     }
 
-    fn whole(&self) -> bool {
-        self.shingles().whole
-    }
-
     /// Bigrams of all the text there is, past the window.
     pub(super) fn all_bigrams(&self) -> &[u64] {
-        if self.window().len() == self.text.len() {
+        if !self.cut() {
             return self.bigrams();
         }
         self.all_bigrams.get_or_init(|| bigrams(self.text))
     }
 
+    fn window_prints(&self) -> &Fingerprints {
+        self.window_prints
+            .get_or_init(|| Fingerprints::of(self.bigrams()))
+    }
+
+    pub(super) fn all_prints(&self) -> &Fingerprints {
+        self.all_prints
+            .get_or_init(|| Fingerprints::of(self.all_bigrams()))
+    }
+
     fn shingles(&self) -> &Shingles {
         self.shingles.get_or_init(|| {
             let text = self.window();
-            let words = text
-                .split(' ')
-                .filter(|w| !w.is_empty())
-                .take(SHORT_WORDS + 1)
-                .count();
-            let trigrams = (words <= SHORT_WORDS).then(|| {
-                let chars: Vec<char> = format!(" {text} ").chars().collect();
-                let mut buf = [0; 12];
-                sorted_set(
-                    chars
-                        .windows(3)
-                        .map(|w| {
-                            let mut len = 0;
-                            for c in w {
-                                len += c.encode_utf8(&mut buf[len..]).len();
-                            }
-                            fnv1a(&buf[..len])
-                        })
-                        .collect(),
-                )
-            });
             Shingles {
                 bigrams: bigrams(text),
-                trigrams: trigrams.map(|t| (words, t)),
-                whole: self.hash == Some(fnv1a(text.as_bytes())),
+                trigrams: short_trigrams(text),
             }
         })
     }
+}
+
+/// For a text of at most `SHORT_WORDS` words: its word count and its sorted
+/// character-trigram hashes.
+fn short_trigrams(text: &str) -> Option<(usize, Vec<u64>)> {
+    let words = text
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .take(SHORT_WORDS + 1)
+        .count();
+    (words <= SHORT_WORDS).then(|| {
+        let chars: Vec<char> = format!(" {text} ").chars().collect();
+        let mut buf = [0; 12];
+        let trigrams = sorted_set(
+            chars
+                .windows(3)
+                .map(|w| {
+                    let mut len = 0;
+                    for c in w {
+                        len += c.encode_utf8(&mut buf[len..]).len();
+                    }
+                    fnv1a(&buf[..len])
+                })
+                .collect(),
+        );
+        (words, trigrams)
+    })
 }
 
 pub(super) fn bigrams(text: &str) -> Vec<u64> {
@@ -175,27 +254,6 @@ fn sorted_set(mut v: Vec<u64>) -> Vec<u64> {
     v
 }
 
-/// How many elements two sorted, distinct slices share, or `None` as soon as it is
-/// clear they share fewer than `need`: most pairs compared are unrelated.
-fn shared_at_least(a: &[u64], b: &[u64], need: usize) -> Option<usize> {
-    let (mut i, mut j, mut n) = (0, 0, 0);
-    while i < a.len() && j < b.len() {
-        if n + (a.len() - i).min(b.len() - j) < need {
-            return None;
-        }
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                n += 1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    (n >= need).then_some(n)
-}
-
 /// How many elements two sorted, distinct slices share.
 pub(super) fn shared(a: &[u64], b: &[u64]) -> usize {
     let (mut i, mut j, mut n) = (0, 0, 0);
@@ -213,18 +271,10 @@ pub(super) fn shared(a: &[u64], b: &[u64]) -> usize {
     n
 }
 
-/// The elements of sorted `a` that are not in sorted `b`.
-pub(super) fn difference(a: &[u64], b: &[u64]) -> Vec<u64> {
-    let mut j = 0;
-    a.iter()
-        .copied()
-        .filter(|&x| {
-            while j < b.len() && b[j] < x {
-                j += 1;
-            }
-            b.get(j) != Some(&x)
-        })
-        .collect()
+/// The pairs of a new block that an old one (by its sketch) does not have: all
+/// of them but those whose fingerprint is sampled. Exact for a block kept whole.
+pub(super) fn gained(new: &[u64], old: &Sketch) -> Fingerprints {
+    Fingerprints::of(new.iter().filter(|&&h| !old.has(h)))
 }
 
 fn dice(shared: usize, a: usize, b: usize) -> f64 {
@@ -246,7 +296,7 @@ pub(super) struct Rule {
 /// How alike an old and a new block between the same anchors are, or `None` if too
 /// different to be one block edited. The score (a Dice coefficient) ranks
 /// candidates.
-pub(super) fn local_score(old: &Profile, new: &Profile) -> Option<f64> {
+pub(super) fn local_score(old: &OldBlock, new: &NewBlock) -> Option<f64> {
     // A typo fix keeps the word count; without that test a one-word fragment
     // ("commanders") could take over a nearby heading ("his commander").
     if let (Some((n, x)), Some((m, y))) = (old.trigrams(), new.trigrams())
@@ -258,30 +308,30 @@ pub(super) fn local_score(old: &Profile, new: &Profile) -> Option<f64> {
     bigram_score(old, new, &BETWEEN_ANCHORS)
 }
 
-pub(super) fn bigram_score(old: &Profile, new: &Profile, rule: &Rule) -> Option<f64> {
-    let (x, y) = (old.bigrams(), new.bigrams());
-    let score = |common| dice(common, x.len(), y.len());
+pub(super) fn bigram_score(old: &OldBlock, new: &NewBlock, rule: &Rule) -> Option<f64> {
+    let (x, y) = (old.pairs(), new.bigrams().len());
+    let score = |common| dice(common, x, y);
     // Similar; or one text mostly inside the other: a sentence removed, or added.
     // An old window that was cut says nothing about how long the old block was.
-    let for_dice = (rule.dice * (x.len() + y.len()) as f64 / 2.0).ceil() as usize;
-    let for_shrunk = inside_need(y.len(), x.len(), rule.contained, false);
-    let new_cut = new.window().len() < new.text.len();
-    let for_grown = inside_need(x.len(), y.len(), rule.contained, !old.whole());
+    let for_dice = (rule.dice * (x + y) as f64 / 2.0).ceil() as usize;
+    let for_shrunk = inside_need(y, x, rule.contained, false);
+    let new_cut = new.cut();
+    let for_grown = inside_need(x, y, rule.contained, !old.whole());
     let for_grown = for_grown.filter(|_| !new_cut);
-    let need = [Some(for_dice), for_shrunk, for_grown]
-        .into_iter()
-        .flatten()
-        .min();
-    let common = need.and_then(|need| shared_at_least(x, y, need));
-    if common.is_some() {
-        return common.map(score);
+    let o = old.sketch().overlap(new.bigrams(), new.window_prints());
+    let similar = o.alike >= for_dice
+        || for_shrunk.is_some_and(|need| o.of_new >= need)
+        || for_grown.is_some_and(|need| o.of_old >= need);
+    if similar {
+        return Some(score(o.alike));
     }
     // A sentence put in front of a long block shifts its window: look for the old
     // window in all of the new text.
     let all = new.all_bigrams();
-    let need = inside_need(x.len(), all.len(), rule.contained, !old.whole());
-    let grown = new_cut && need.is_some_and(|need| shared_at_least(x, all, need).is_some());
-    grown.then(|| score(shared(x, y)))
+    let need = inside_need(x, all.len(), rule.contained, !old.whole());
+    let grown = new_cut
+        && need.is_some_and(|need| old.sketch().overlap(all, new.all_prints()).of_old >= need);
+    grown.then(|| score(o.alike))
 }
 
 /// How many of `inner`'s bigrams must be in `outer` for one text to count as mostly
@@ -294,4 +344,17 @@ fn inside_need(inner: usize, outer: usize, share: f64, any_size: bool) -> Option
         need = need.max(GROWN_LARGE * outer as f64);
     }
     (inner >= GROWN_MIN_BIGRAMS).then_some(need.ceil() as usize)
+}
+
+/// What the lock keeps of an old block known by its (normalised, windowed) text
+/// and hash, as a lock of the first format recorded it: the text of a short
+/// block, else a sketch of the text's window, exactly as `assign` would record
+/// the same text now.
+pub(super) fn kept(text: &str, hash: &str) -> (String, Option<Sketch>) {
+    let window = truncate(text);
+    if short_trigrams(window).is_some() {
+        return (text.to_owned(), None);
+    }
+    let whole = parse_hash(hash) == Some(fnv1a(window.as_bytes()));
+    (String::new(), Some(Sketch::of(&bigrams(window), !whole)))
 }

@@ -44,5 +44,5 @@ pub fn init(dir: &Path) -> Result<(), Failure> {
     }
     let checked = crate::check::archive(dir)?;
     let lock = dir.join(crate::LOCK_FILE);
-    crate::write::replace_file(&lock, checked.parsed.lock.to_toml().as_bytes())
+    crate::write::replace_file(&lock, checked.parsed.lock.to_text().as_bytes())
 }

@@ -183,7 +183,7 @@ impl Session {
         if !checked.lock_changed {
             return Ok(());
         }
-        let text = checked.parsed.lock.to_toml();
+        let text = checked.parsed.lock.to_text();
         crate::write::replace_file(&self.root.join(crate::LOCK_FILE), text.as_bytes())
     }
 

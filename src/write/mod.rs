@@ -6,10 +6,20 @@
 //! before the swap: a published page never carries an id the lock does not record.
 //! The output folder is refused when it would overwrite the archive's own sources,
 //! and a non-empty folder lectern did not create is never replaced without `force`.
+//!
+//! Cost: a site is thousands of small files, so the time goes to the file system,
+//! not to copying bytes. Each folder is created once (not once per file), files
+//! are written from all cores, and the previous site is deleted from all cores
+//! after the swap. `Staging` takes pages one at a time, from any thread, so a
+//! caller can write each page as soon as it is rendered instead of holding the
+//! whole site in memory.
 
+use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
+use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::diagnostics::{Diagnostic, Failure};
@@ -108,42 +118,166 @@ pub fn write(
     assets: &[Asset],
     lock: Option<(PathBuf, String)>,
 ) -> Result<(), Failure> {
-    let out = absolute(out);
-    let parent = out.parent().unwrap_or(Path::new("/")).to_path_buf();
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".into());
-    fs::create_dir_all(&parent).map_err(|e| Failure::io(&parent, "create", e))?;
-    let staging = parent.join(format!(".{name}.lectern-new"));
-    let previous = parent.join(format!(".{name}.lectern-old"));
-    for leftover in [&staging, &previous] {
-        if leftover.exists() {
-            fs::remove_dir_all(leftover).map_err(|e| Failure::io(leftover, "remove", e))?;
+    let staging = Staging::new(out)?;
+    let filled = staging
+        .folders(pages.iter().map(|p| p.path.as_path()))
+        .and_then(|()| {
+            assets
+                .par_iter()
+                .try_for_each(|a| staging.put(&a.path, &a.bytes))
+        })
+        .and_then(|()| {
+            pages
+                .par_iter()
+                .try_for_each(|p| staging.put(&p.path, p.html.as_bytes()))
+        });
+    match filled {
+        Ok(()) => staging.finish(lock),
+        Err(failure) => {
+            staging.abandon();
+            Err(failure)
         }
     }
-    if let Err(failure) = fill(&staging, pages, assets) {
-        let _ = fs::remove_dir_all(&staging);
-        return Err(failure);
+}
+
+/// A site being written: a fresh folder beside the output, swapped into place by
+/// `finish`. `put` may be called from many threads at once.
+pub struct Staging {
+    out: PathBuf,
+    dir: PathBuf,
+    previous: PathBuf,
+    /// Folders known to exist, so each is created once.
+    made: Mutex<BTreeSet<PathBuf>>,
+}
+
+impl Staging {
+    /// Starts writing a site that will replace `out`.
+    pub fn new(out: &Path) -> Result<Staging, Failure> {
+        let out = absolute(out);
+        let parent = out.parent().unwrap_or(Path::new("/")).to_path_buf();
+        let name = out
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".into());
+        fs::create_dir_all(&parent).map_err(|e| Failure::io(&parent, "create", e))?;
+        let dir = parent.join(format!(".{name}.lectern-new"));
+        let previous = parent.join(format!(".{name}.lectern-old"));
+        for leftover in [&dir, &previous] {
+            if leftover.exists() {
+                remove_tree(leftover)?;
+            }
+        }
+        fs::create_dir_all(&dir).map_err(|e| Failure::io(&dir, "create", e))?;
+        Ok(Staging {
+            out,
+            dir,
+            previous,
+            made: Mutex::new(BTreeSet::new()),
+        })
     }
-    if let Some((path, text)) = lock
-        && let Err(failure) = replace_file(&path, text.as_bytes())
-    {
-        let _ = fs::remove_dir_all(&staging);
-        return Err(failure);
+
+    /// Creates the folders of `paths` up front, in order, each once: cheaper
+    /// than creating each file's folders as it is written.
+    pub fn folders<'a>(&self, paths: impl Iterator<Item = &'a Path>) -> Result<(), Failure> {
+        let wanted: BTreeSet<&Path> = paths
+            .filter_map(Path::parent)
+            .flat_map(Path::ancestors)
+            .filter(|p| !p.as_os_str().is_empty())
+            .collect();
+        let mut made = self.made.lock().unwrap_or_else(|e| e.into_inner());
+        // Sorted, so a parent comes before its children.
+        for folder in wanted {
+            if !made.contains(folder) {
+                safe(folder)?;
+                let target = self.dir.join(folder);
+                match fs::create_dir(&target) {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+                    Err(e) => return Err(Failure::io(&target, "create", e)),
+                }
+                made.insert(folder.to_path_buf());
+            }
+        }
+        Ok(())
     }
-    if out.exists() {
-        fs::rename(&out, &previous).map_err(|e| Failure::io(&out, "move aside", e))?;
+
+    /// Writes `bytes` at `path` inside the site; `path` comes from slugs and ids
+    /// that load checked, but a path that could leave the site is refused here too.
+    pub fn put(&self, path: &Path, bytes: &[u8]) -> Result<(), Failure> {
+        safe(path)?;
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            let known = self
+                .made
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .contains(parent);
+            if !known {
+                let target = self.dir.join(parent);
+                fs::create_dir_all(&target).map_err(|e| Failure::io(&target, "create", e))?;
+                self.made
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .extend(parent.ancestors().map(Path::to_path_buf));
+            }
+        }
+        let target = self.dir.join(path);
+        fs::write(&target, bytes).map_err(|e| Failure::io(&target, "write", e))
     }
-    if let Err(e) = fs::rename(&staging, &out) {
-        // Put the previous site back rather than leave none.
-        let _ = fs::rename(&previous, &out);
-        return Err(Failure::io(&out, "move into place", e));
+
+    /// Writes the lock (path and text, when it changed), then swaps the site
+    /// into place and deletes the previous one.
+    pub fn finish(self, lock: Option<(PathBuf, String)>) -> Result<(), Failure> {
+        let marked = self.put(
+            Path::new(MARKER),
+            b"This folder is written by lectern; a build replaces it whole.\n",
+        );
+        if let Err(failure) = marked {
+            self.abandon();
+            return Err(failure);
+        }
+        if let Some((path, text)) = lock
+            && let Err(failure) = replace_file(&path, text.as_bytes())
+        {
+            self.abandon();
+            return Err(failure);
+        }
+        let (out, previous) = (&self.out, &self.previous);
+        if out.exists() {
+            fs::rename(out, previous).map_err(|e| Failure::io(out, "move aside", e))?;
+        }
+        if let Err(e) = fs::rename(&self.dir, out) {
+            // Put the previous site back rather than leave none.
+            let _ = fs::rename(previous, out);
+            return Err(Failure::io(out, "move into place", e));
+        }
+        if previous.exists() {
+            remove_tree(previous)?;
+        }
+        Ok(())
     }
-    if previous.exists() {
-        fs::remove_dir_all(&previous).map_err(|e| Failure::io(&previous, "remove", e))?;
+
+    /// Gives up: deletes what was written, leaving the previous site as it was.
+    pub fn abandon(self) {
+        let _ = remove_tree(&self.dir);
     }
-    Ok(())
+}
+
+/// Deletes a folder and everything in it, its subfolders from all cores.
+fn remove_tree(dir: &Path) -> Result<(), Failure> {
+    let entries: Vec<PathBuf> = fs::read_dir(dir)
+        .map_err(|e| Failure::io(dir, "remove", e))?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<Result<_, _>>()
+        .map_err(|e| Failure::io(dir, "remove", e))?;
+    entries.par_iter().try_for_each(|path| {
+        let removed = match fs::symlink_metadata(path) {
+            Ok(meta) if meta.is_dir() => fs::remove_dir_all(path),
+            Ok(_) => fs::remove_file(path),
+            Err(e) => Err(e),
+        };
+        removed.map_err(|e| Failure::io(path, "remove", e))
+    })?;
+    fs::remove_dir(dir).map_err(|e| Failure::io(dir, "remove", e))
 }
 
 /// Replaces `path` with `bytes` through a temporary file beside it, so a crash
@@ -166,43 +300,22 @@ pub fn replace_file(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
     fs::rename(&temporary, path).map_err(|e| Failure::io(path, "replace", e))
 }
 
-fn fill(dir: &Path, pages: &[Rendered], assets: &[Asset]) -> Result<(), Failure> {
-    fs::create_dir_all(dir).map_err(|e| Failure::io(dir, "create", e))?;
-    for asset in assets {
-        put(dir, &asset.path, &asset.bytes)?;
-    }
-    for page in pages {
-        put(dir, &page.path, page.html.as_bytes())?;
-    }
-    put(
-        dir,
-        Path::new(MARKER),
-        b"This folder is written by lectern; a build replaces it whole.\n",
-    )?;
-    Ok(())
-}
-
-/// Writes `bytes` at `dir/path`; `path` comes from slugs and ids that load checked,
-/// but a path that could leave `dir` is refused here too.
-fn put(dir: &Path, path: &Path, bytes: &[u8]) -> Result<(), Failure> {
+/// Refuses a path that could leave the site's folder.
+fn safe(path: &Path) -> Result<(), Failure> {
     let safe = path
         .components()
         .all(|c| matches!(c, std::path::Component::Normal(_)));
-    if !safe {
-        return Err(Diagnostic::error(
-            path,
-            format!(
-                "refusing to write outside the output folder: {}",
-                path.display()
-            ),
-        )
-        .into());
+    if safe {
+        return Ok(());
     }
-    let target = dir.join(path);
-    if let Some(parent) = target.parent() {
-        fs::create_dir_all(parent).map_err(|e| Failure::io(parent, "create", e))?;
-    }
-    fs::write(&target, bytes).map_err(|e| Failure::io(&target, "write", e))
+    Err(Diagnostic::error(
+        path,
+        format!(
+            "refusing to write outside the output folder: {}",
+            path.display()
+        ),
+    )
+    .into())
 }
 
 /// The archive's own static files, read into memory.
@@ -271,7 +384,55 @@ mod tests {
     #[test]
     fn paths_cannot_escape() {
         let dir = tempfile::tempdir().unwrap();
-        assert!(put(dir.path(), Path::new("../x"), b"").is_err());
-        assert!(put(dir.path(), Path::new("/etc/x"), b"").is_err());
+        let staging = Staging::new(&dir.path().join("site")).unwrap();
+        assert!(staging.put(Path::new("../x"), b"").is_err());
+        assert!(staging.put(Path::new("/etc/x"), b"").is_err());
+        assert!(staging.folders([Path::new("../x/y")].into_iter()).is_err());
+        staging.abandon();
+        assert!(!dir.path().join(".site.lectern-new").exists());
+    }
+
+    #[test]
+    fn a_site_replaces_the_previous_one_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("site");
+        let page = |path: &str, html: &str| Rendered {
+            path: path.into(),
+            html: html.into(),
+            from: None,
+        };
+        let first = [page("a/index.html", "a"), page("a/b/c/index.html", "c")];
+        write(&out, &first, &[], None).unwrap();
+        assert_eq!(
+            fs::read_to_string(out.join("a/b/c/index.html")).unwrap(),
+            "c"
+        );
+        let second = [page("index.html", "home"), page("d/index.html", "d")];
+        let asset = Asset {
+            path: "css/style.css".into(),
+            bytes: b"p{}".to_vec(),
+        };
+        let lock = (dir.path().join("lectern.lock"), "format 2\n".to_owned());
+        write(&out, &second, &[asset], Some(lock)).unwrap();
+        assert!(
+            !out.join("a").exists(),
+            "nothing of the previous site is left"
+        );
+        assert_eq!(fs::read_to_string(out.join("d/index.html")).unwrap(), "d");
+        assert_eq!(fs::read(out.join("css/style.css")).unwrap(), b"p{}");
+        assert!(out.join(MARKER).exists());
+        assert_eq!(
+            fs::read_to_string(dir.path().join("lectern.lock")).unwrap(),
+            "format 2\n"
+        );
+        let names: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(
+            names.len(),
+            2,
+            "no staging or old folder is left: {names:?}"
+        );
     }
 }
