@@ -30,6 +30,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use rayon::prelude::*;
 use serde::Deserialize;
 
 use super::similarity::kept;
@@ -105,39 +106,75 @@ pub(super) fn read(text: &str) -> Result<Lock, String> {
 }
 
 fn read_v2(text: &str) -> Result<Lock, String> {
+    // Documents are independent: cut the text before each `[slug]` line and read
+    // the pieces on all cores, each knowing the number of its first line.
+    let mut starts = vec![0];
+    starts.extend(text.match_indices("\n[").map(|(at, _)| at + 1));
+    let mut pieces = Vec::with_capacity(starts.len());
+    let mut line = 1;
+    for (i, &start) in starts.iter().enumerate() {
+        let end = starts.get(i + 1).copied().unwrap_or(text.len());
+        pieces.push((line, &text[start..end]));
+        line += text.as_bytes()[start..end]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+    }
+    let (head, documents) = pieces.split_first().expect("there is always a first piece");
+    read_head(head.1, head.0)?;
+    let read: Vec<(String, DocLock)> = documents
+        .par_iter()
+        .map(|&(line, piece)| read_document(piece, line))
+        .collect::<Result<_, _>>()?;
     let mut lock = Lock::default();
-    let mut current: Option<(String, DocLock)> = None;
+    for ((slug, doc), (line, _)) in read.into_iter().zip(documents) {
+        if lock.documents.contains_key(&slug) {
+            return Err(format!("line {line}: document `{slug}` appears twice"));
+        }
+        lock.documents.insert(slug, doc);
+    }
+    Ok(lock)
+}
+
+/// What comes before the first document: comments and the format line.
+fn read_head(text: &str, first: usize) -> Result<(), String> {
     let mut format_seen = false;
     for (n, line) in text.lines().enumerate() {
-        let at = |e: String| format!("line {}: {e}", n + 1);
         let line = line.trim_end();
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
-        if !format_seen {
-            format_seen = true; // `read` checked that this is the format line
+        if format_seen {
+            return Err(format!(
+                "line {}: a block before any `[document]` line",
+                first + n
+            ));
+        }
+        format_seen = true; // `read` checked that this is the format line
+    }
+    Ok(())
+}
+
+/// One document: its `[slug]` line, its blocks and its retired ids.
+fn read_document(text: &str, first: usize) -> Result<(String, DocLock), String> {
+    let mut lines = text.lines().enumerate();
+    let (_, header) = lines.next().unwrap_or((0, ""));
+    let at = |n: usize, e: String| format!("line {}: {e}", first + n);
+    let inner = header
+        .trim_end()
+        .strip_prefix('[')
+        .and_then(|l| l.strip_suffix(']'))
+        .ok_or_else(|| at(0, format!("expected `[slug]`, found `{header}`")))?;
+    let slug = whole_token(inner).map_err(|e| at(0, e))?;
+    let mut doc = DocLock::default();
+    for (n, line) in lines {
+        let line = line.trim_end();
+        if line.is_empty() || line.starts_with('#') {
             continue;
         }
-        if let Some(inner) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
-            let slug = whole_token(inner).map_err(at)?;
-            if let Some((slug, doc)) = current.take() {
-                lock.documents.insert(slug, doc);
-            }
-            if lock.documents.contains_key(&slug) {
-                return Err(at(format!("document `{slug}` appears twice")));
-            }
-            current = Some((slug, DocLock::default()));
-            continue;
-        }
-        let Some((_, doc)) = current.as_mut() else {
-            return Err(at("a block before any `[document]` line".into()));
-        };
-        entry(line, doc).map_err(at)?;
+        entry(line, &mut doc).map_err(|e| at(n, e))?;
     }
-    if let Some((slug, doc)) = current {
-        lock.documents.insert(slug, doc);
-    }
-    Ok(lock)
+    Ok((slug, doc))
 }
 
 /// One block or retired line, added to `doc`.

@@ -86,26 +86,30 @@ impl Sketch {
     }
 
     pub(super) fn decode(pairs: usize, cut: bool, text: &str) -> Result<Sketch, String> {
-        let digits: Vec<u16> = text
-            .bytes()
-            .map(|b| {
-                digit(b).ok_or_else(|| format!("`{}` is not a sketch character", char::from(b)))
-            })
-            .collect::<Result<_, _>>()?;
         let sampled = pairs > SAMPLE;
         let expected = 2 * pairs.min(SAMPLE) + if sampled { 2 } else { 0 };
-        if digits.len() != expected {
+        if text.len() != expected {
             return Err(format!(
                 "a sketch of {pairs} word pairs has {expected} characters, not {}",
-                digits.len()
+                text.len()
             ));
         }
-        let mut numbers = digits.chunks(2).map(|d| d[0] << 6 | d[1]);
-        let bound = if sampled { numbers.next() } else { None };
+        let number = |pair: &[u8]| -> Result<u16, String> {
+            let d = |b: u8| {
+                digit(b).ok_or_else(|| format!("`{}` is not a sketch character", char::from(b)))
+            };
+            Ok(d(pair[0])? << 6 | d(pair[1])?)
+        };
+        let mut numbers = text.as_bytes().chunks(2).map(number);
+        let bound = if sampled {
+            numbers.next().transpose()?
+        } else {
+            None
+        };
         Ok(Sketch {
             pairs,
             cut,
-            sample: numbers.collect(),
+            sample: numbers.collect::<Result<_, _>>()?,
             bound,
         })
     }
