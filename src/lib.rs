@@ -30,6 +30,7 @@ pub mod load;
 mod parse;
 mod render;
 pub mod serve;
+mod timings;
 mod url;
 mod write;
 
@@ -128,7 +129,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, Failure> {
     let lock = checked
         .lock_changed
         .then(|| (root.join(LOCK_FILE), checked.parsed.lock.to_text()));
-    write::write(&out, &site.pages, &site.assets, lock)?;
+    timings::time("write", || {
+        write::write(&out, &site.pages, &site.assets, lock)
+    })?;
     Ok(BuildSummary {
         out,
         documents: checked.parsed.documents.len(),
@@ -153,8 +156,8 @@ pub(crate) fn site_with(checked: &Checked, renderer: &render::Renderer) -> Resul
         parsed: &checked.parsed,
         linked: &checked.linked,
     };
-    let mut pages = renderer.render(&input)?;
-    let data = render::data(&input)
+    let mut pages = timings::time("render pages", || renderer.render(&input))?;
+    let data = timings::time("render data", || render::data(&input))
         .into_iter()
         .map(|(path, json)| write::Asset {
             path,

@@ -28,7 +28,8 @@ pub struct Checked {
 
 /// Loads, parses and links the archive at `root`; fails with every error found.
 pub fn archive(root: &Path) -> Result<Checked, Failure> {
-    loaded(load::load(root)?, parse::parse)
+    let archive = crate::timings::time("load", || load::load(root))?;
+    loaded(archive, parse::parse)
 }
 
 /// Parses (with `parse`) and links an archive already loaded; fails with every
@@ -37,8 +38,8 @@ pub fn loaded(
     archive: Archive,
     parse: impl FnOnce(&Archive) -> Parsed,
 ) -> Result<Checked, Failure> {
-    let mut parsed = parse(&archive);
-    let linked = link::link(&archive, &parsed);
+    let mut parsed = crate::timings::time("parse", || parse(&archive));
+    let linked = crate::timings::time("link", || link::link(&archive, &parsed));
     let mut diagnostics = archive.problems.clone();
     diagnostics.append(&mut parsed.diagnostics);
     diagnostics.extend(linked.diagnostics.iter().cloned());

@@ -105,12 +105,14 @@ pub fn link(archive: &Archive, parsed: &Parsed) -> Linked {
         })
         .collect();
     let backlinks = backlinks(documents, &document_links);
-    let (entities, unmentioned) = entities::index(
-        &archive.entities,
-        documents,
-        &parsed.entities,
-        &parsed.sources,
-    );
+    let (entities, unmentioned) = crate::timings::time("link entities", || {
+        entities::index(
+            &archive.entities,
+            documents,
+            &parsed.entities,
+            &parsed.sources,
+        )
+    });
     diagnostics.extend(unmentioned);
     Linked {
         document_links,
@@ -119,8 +121,8 @@ pub fn link(archive: &Archive, parsed: &Parsed) -> Linked {
         entities,
         citations: citations_by_source(archive.sources.len(), documents),
         backlinks,
-        related: related::passages(documents),
-        timeline: timeline::entries(documents),
+        related: crate::timings::time("link related", || related::passages(documents)),
+        timeline: crate::timings::time("link timeline", || timeline::entries(documents)),
         diagnostics,
     }
 }

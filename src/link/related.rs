@@ -9,7 +9,7 @@
 //! them, so the cost stays near linear in the archive's size. Ties break by
 //! document and reading order: the same archive gives the same passages.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 
 use rayon::prelude::*;
 
@@ -29,126 +29,193 @@ const BEST: usize = 4;
 /// Entities and years in more paragraphs than this score but do not propose.
 const COMMON: usize = 400;
 
-/// What one paragraph speaks of.
+/// What one paragraph speaks of, each list sorted and without repeats.
 #[derive(Default)]
 struct Profile {
-    entities: BTreeSet<usize>,
-    years: BTreeSet<i32>,
+    entities: Vec<usize>,
+    years: Vec<i32>,
 }
 
 /// For each document, for each of its blocks, the related passages, best first.
+///
+/// Blocks are numbered across the archive in reading order (`first[d] + b`), so
+/// a candidate's score lives in a flat array per thread rather than a map, and
+/// "best first, then document and reading order" is "highest score, then lowest
+/// number".
 pub fn passages(documents: &[Document]) -> Vec<Vec<Vec<Passage>>> {
-    // Profiles of every block, keyed (document, block).
-    let mut profiles: Vec<Vec<Profile>> = documents
-        .iter()
-        .map(|d| {
-            (0..d.text.blocks.len())
-                .map(|_| Profile::default())
-                .collect()
-        })
-        .collect();
+    let mut first = Vec::with_capacity(documents.len() + 1);
+    let mut owner = Vec::new();
+    let mut profiles: Vec<Profile> = Vec::new();
     for (d, doc) in documents.iter().enumerate() {
-        let index: HashMap<&str, usize> = doc
-            .text
-            .blocks
+        first.push(profiles.len());
+        let base = profiles.len();
+        let blocks = &doc.text.blocks;
+        owner.extend(std::iter::repeat_n(d, blocks.len()));
+        profiles.extend((0..blocks.len()).map(|_| Profile::default()));
+        let index: HashMap<&str, usize> = blocks
             .iter()
             .enumerate()
-            .map(|(i, b)| (b.id.as_str(), i))
+            .map(|(i, b)| (b.id.as_str(), base + i))
             .collect();
         for m in &doc.text.mentions {
-            if let Some(&b) = index.get(m.anchor.as_str()) {
-                profiles[d][b].entities.insert(m.entity);
+            if let Some(&g) = index.get(m.anchor.as_str()) {
+                profiles[g].entities.push(m.entity);
             }
         }
         for date in &doc.text.dates {
-            if let Some(&b) = index.get(date.anchor.as_str()) {
+            if let Some(&g) = index.get(date.anchor.as_str()) {
                 let start = date.date.start.year;
                 let end = date.date.end.map_or(start, |e| e.year);
                 // A long range says little about any one year.
                 if end - start <= 3 {
-                    profiles[d][b].years.extend(start..=end);
+                    profiles[g].years.extend(start..=end);
                 }
             }
         }
     }
-    let mut by_entity: BTreeMap<usize, Vec<(usize, usize)>> = BTreeMap::new();
-    let mut by_year: BTreeMap<i32, Vec<(usize, usize)>> = BTreeMap::new();
+    first.push(profiles.len());
+    for p in &mut profiles {
+        p.entities.sort_unstable();
+        p.entities.dedup();
+        p.years.sort_unstable();
+        p.years.dedup();
+    }
+    let mut by_entity: Vec<Vec<usize>> = Vec::new();
+    let mut by_year: BTreeMap<i32, Vec<usize>> = BTreeMap::new();
     let mut described = 0usize;
-    for (d, blocks) in profiles.iter().enumerate() {
-        for (b, p) in blocks.iter().enumerate() {
-            if !p.entities.is_empty() || !p.years.is_empty() {
-                described += 1;
+    for (g, p) in profiles.iter().enumerate() {
+        if !p.entities.is_empty() || !p.years.is_empty() {
+            described += 1;
+        }
+        for &e in &p.entities {
+            if by_entity.len() <= e {
+                by_entity.resize_with(e + 1, Vec::new);
             }
-            for &e in &p.entities {
-                by_entity.entry(e).or_default().push((d, b));
-            }
-            for &y in &p.years {
-                by_year.entry(y).or_default().push((d, b));
-            }
+            by_entity[e].push(g);
+        }
+        for &y in &p.years {
+            by_year.entry(y).or_default().push(g);
         }
     }
     let weight = |df: usize| ((1 + described) as f64 / df.max(1) as f64).ln();
     let year_weight = weight(described.div_ceil(20).max(1));
-    profiles
-        .par_iter()
-        .enumerate()
-        .map(|(d, blocks)| {
-            blocks
-                .iter()
-                .map(|profile| {
-                    let mut scores: HashMap<(usize, usize), f64> = HashMap::new();
-                    for e in &profile.entities {
-                        let postings = &by_entity[e];
-                        if postings.len() > COMMON {
-                            continue;
-                        }
-                        let w = weight(postings.len());
-                        for &(od, ob) in postings.iter().filter(|(od, _)| *od != d) {
-                            *scores.entry((od, ob)).or_default() += w;
+    let ranked: Vec<Vec<Passage>> = (0..profiles.len())
+        .into_par_iter()
+        .map_init(
+            || Scratch::new(profiles.len()),
+            |scratch, g| {
+                let profile = &profiles[g];
+                let d = owner[g];
+                let own = first[d]..first[d + 1];
+                // The same order of additions as ever, so the same sums.
+                for e in &profile.entities {
+                    let postings = &by_entity[*e];
+                    if postings.len() <= COMMON {
+                        scratch.add(postings, &own, weight(postings.len()));
+                    }
+                }
+                for y in &profile.years {
+                    let postings = &by_year[y];
+                    if postings.len() <= COMMON {
+                        scratch.add(postings, &own, year_weight);
+                    }
+                }
+                // The common entities and years count for the candidates found.
+                for &o in &scratch.touched {
+                    let other = &profiles[o];
+                    let score = &mut scratch.scores[o];
+                    for e in shared(&profile.entities, &other.entities) {
+                        let df = by_entity[e].len();
+                        if df > COMMON {
+                            *score += weight(df);
                         }
                     }
-                    for y in &profile.years {
-                        let postings = &by_year[y];
-                        if postings.len() > COMMON {
-                            continue;
-                        }
-                        for &(od, ob) in postings.iter().filter(|(od, _)| *od != d) {
-                            *scores.entry((od, ob)).or_default() += year_weight;
+                    for y in shared(&profile.years, &other.years) {
+                        if by_year[&y].len() > COMMON {
+                            *score += year_weight / 2.0;
                         }
                     }
-                    // The common entities and years count for the candidates found.
-                    for ((od, ob), score) in scores.iter_mut() {
-                        let other = &profiles[*od][*ob];
-                        for e in profile.entities.intersection(&other.entities) {
-                            let df = by_entity[e].len();
-                            if df > COMMON {
-                                *score += weight(df);
-                            }
-                        }
-                        for y in profile.years.intersection(&other.years) {
-                            if by_year[y].len() > COMMON {
-                                *score += year_weight / 2.0;
-                            }
-                        }
-                    }
-                    let mut ranked: Vec<Passage> = scores
-                        .into_iter()
-                        .map(|((document, block), score)| Passage {
-                            document,
-                            block,
-                            score,
-                        })
-                        .collect();
-                    ranked.sort_by(|a, b| {
-                        b.score
-                            .total_cmp(&a.score)
-                            .then(a.document.cmp(&b.document))
-                            .then(a.block.cmp(&b.block))
-                    });
-                    ranked.truncate(BEST);
-                    ranked
-                })
-                .collect()
-        })
+                }
+                scratch
+                    .best()
+                    .into_iter()
+                    .map(|(o, score)| Passage {
+                        document: owner[o],
+                        block: o - first[owner[o]],
+                        score,
+                    })
+                    .collect()
+            },
+        )
+        .collect();
+    let mut ranked = ranked.into_iter();
+    documents
+        .iter()
+        .map(|doc| ranked.by_ref().take(doc.text.blocks.len()).collect())
         .collect()
+}
+
+/// One thread's scores of candidate blocks, reset after each paragraph.
+struct Scratch {
+    scores: Vec<f64>,
+    touched: Vec<usize>,
+}
+
+impl Scratch {
+    fn new(blocks: usize) -> Scratch {
+        Scratch {
+            scores: vec![0.0; blocks],
+            touched: Vec::new(),
+        }
+    }
+
+    /// Adds `w` to every block of `postings` outside `own` (the paragraph's
+    /// document). Weights are positive, so a zero score means "not yet a candidate".
+    fn add(&mut self, postings: &[usize], own: &std::ops::Range<usize>, w: f64) {
+        for &o in postings {
+            if own.contains(&o) {
+                continue;
+            }
+            let score = &mut self.scores[o];
+            if *score == 0.0 {
+                self.touched.push(o);
+            }
+            *score += w;
+        }
+    }
+
+    /// The best `BEST` candidates, highest score first, then lowest number; and
+    /// the scores cleared for the next paragraph.
+    fn best(&mut self) -> Vec<(usize, f64)> {
+        let mut best: Vec<(usize, f64)> = Vec::with_capacity(BEST + 1);
+        for o in self.touched.drain(..) {
+            let score = std::mem::take(&mut self.scores[o]);
+            let before = |&(b, s): &(usize, f64)| s.total_cmp(&score).then(o.cmp(&b)).is_gt();
+            let at = best.iter().take_while(|x| before(x)).count();
+            if at < BEST {
+                best.insert(at, (o, score));
+                best.truncate(BEST);
+            }
+        }
+        best
+    }
+}
+
+/// The items two sorted lists share.
+fn shared<'a, T: Ord + Copy>(a: &'a [T], b: &'a [T]) -> impl Iterator<Item = T> + 'a {
+    let (mut i, mut j) = (0, 0);
+    std::iter::from_fn(move || {
+        while i < a.len() && j < b.len() {
+            match a[i].cmp(&b[j]) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    i += 1;
+                    j += 1;
+                    return Some(a[i - 1]);
+                }
+            }
+        }
+        None
+    })
 }
