@@ -21,7 +21,7 @@ pub enum Severity {
 }
 
 /// One problem in one file.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Diagnostic {
     pub severity: Severity,
     /// The file, as the editor knows it (relative to the archive root when possible).

@@ -144,6 +144,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, Failure> {
 pub(crate) struct Site {
     pub pages: Vec<render::Rendered>,
     pub assets: Vec<write::Asset>,
+    /// Which of the assets render made from the archive (the previews and the
+    /// search index), rather than copied.
+    pub data: std::collections::BTreeSet<String>,
 }
 
 fn site(checked: &Checked) -> Result<Site, Failure> {
@@ -157,26 +160,29 @@ pub(crate) fn site_with(checked: &Checked, renderer: &render::Renderer) -> Resul
         linked: &checked.linked,
     };
     let mut pages = timings::time("render pages", || renderer.render(&input))?;
-    let data = timings::time("render data", || render::data(&input))
+    let data: Vec<write::Asset> = timings::time("render data", || render::data(&input))
         .into_iter()
         .map(|(path, json)| write::Asset {
             path,
             bytes: json.into_bytes(),
-        });
+        })
+        .collect();
+    let data_paths = data.iter().map(|a| slashed(&a.path)).collect();
     let assets = write::assets(
         &checked.archive.root,
-        data.chain([
-            write::Asset {
-                path: "syntax.css".into(),
-                bytes: render::syntax_css().into_bytes(),
-            },
-            // GitHub Pages would otherwise run Jekyll and hide files starting with `_`.
-            write::Asset {
-                path: ".nojekyll".into(),
-                bytes: Vec::new(),
-            },
-        ])
-        .collect(),
+        data.into_iter()
+            .chain([
+                write::Asset {
+                    path: "syntax.css".into(),
+                    bytes: render::syntax_css().into_bytes(),
+                },
+                // GitHub Pages would otherwise run Jekyll and hide files starting with `_`.
+                write::Asset {
+                    path: ".nojekyll".into(),
+                    bytes: Vec::new(),
+                },
+            ])
+            .collect(),
     )?;
     // A file of the archive's own `static/` (a `robots.txt`, say) wins over a
     // generated one; pages always come from the templates.
@@ -184,7 +190,11 @@ pub(crate) fn site_with(checked: &Checked, renderer: &render::Renderer) -> Resul
         page.path.extension().is_some_and(|e| e == "html")
             || !assets.iter().any(|asset| asset.path == page.path)
     });
-    Ok(Site { pages, assets })
+    Ok(Site {
+        pages,
+        assets,
+        data: data_paths,
+    })
 }
 
 pub(crate) fn slashed(path: &Path) -> String {

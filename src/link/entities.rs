@@ -6,7 +6,7 @@
 //! source notes — are counted too, so that an entity only they name is not
 //! reported as unmentioned, but are not listed as what the documents say.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::diagnostics::Diagnostic;
 use crate::load::EntitySource;
@@ -99,6 +99,23 @@ pub fn index(
         })
         .collect();
     (links, diagnostics)
+}
+
+/// Takes the snippets of document `d`'s mentions again from `doc`, which has
+/// the same mentions in the same places as when `links` was built.
+pub fn reword(links: &mut [EntityLinks], d: usize, doc: &Document) {
+    // Each entity's mentions in `d` are in reading order, as in `doc`.
+    let mut next: HashMap<usize, usize> = HashMap::new();
+    for m in doc.text.mentions.iter().filter(|m| !m.editorial) {
+        let mentions = &mut links[m.entity].mentions;
+        let from = next
+            .entry(m.entity)
+            .or_insert_with(|| mentions.partition_point(|r| r.document < d));
+        if let Some(r) = mentions.get_mut(*from) {
+            r.snippet = m.snippet.clone();
+        }
+        *from += 1;
+    }
 }
 
 #[cfg(test)]

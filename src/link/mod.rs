@@ -243,3 +243,44 @@ fn citations_by_source(sources: usize, documents: &[Document]) -> Vec<Vec<(usize
     }
     cited
 }
+
+/// Whether `after` shows link what `before` did: the same blocks, footnotes,
+/// cross-references, mentions, citations and dates, in the same places, whatever
+/// the words around them. Then an edit from one to the other changes only the
+/// words link copies out (see [`Linked::reword`]).
+pub fn same_shape(before: &Document, after: &Document) -> bool {
+    let (a, b) = (&before.text, &after.text);
+    let block = |x: &crate::parse::Block| (x.id.clone(), x.kind, x.number, x.level, x.date);
+    let footnote = |f: &crate::parse::Footnote| (f.id.clone(), f.references.clone());
+    let link = |l: &CrossLink| (l.slug.clone(), l.anchor.clone(), l.from.clone());
+    let mention = |m: &crate::parse::Mention| (m.entity, m.anchor.clone(), m.number, m.editorial);
+    let citation = |c: &crate::parse::Citation| (c.source, c.anchor.clone(), c.number);
+    let date = |d: &crate::parse::DateRef| (d.date, d.anchor.clone());
+    a.blocks.iter().map(block).eq(b.blocks.iter().map(block))
+        && a.footnotes
+            .iter()
+            .map(footnote)
+            .eq(b.footnotes.iter().map(footnote))
+        && a.links.iter().map(link).eq(b.links.iter().map(link))
+        && a.mentions
+            .iter()
+            .map(mention)
+            .eq(b.mentions.iter().map(mention))
+        && a.citations
+            .iter()
+            .map(citation)
+            .eq(b.citations.iter().map(citation))
+        && a.dates.iter().map(date).eq(b.dates.iter().map(date))
+}
+
+impl Linked {
+    /// Brings the links up to date after the documents `edited` were reworded:
+    /// each new text has [`same_shape`] as the old, so only the words copied from it (the
+    /// snippets of their mentions and the timeline) are taken again.
+    pub fn reword(&mut self, documents: &[Document], edited: &BTreeSet<usize>) {
+        for &d in edited {
+            entities::reword(&mut self.entities, d, &documents[d]);
+        }
+        self.timeline = timeline::entries(documents);
+    }
+}

@@ -207,7 +207,8 @@ pub fn read_text(root: &Path, path: &Path) -> Result<Arc<str>, Diagnostic> {
     Ok(Arc::from(text.strip_prefix('\u{feff}').unwrap_or(&text)))
 }
 
-fn load_document(root: &Path, path: &Path) -> Result<DocumentSource, Diagnostic> {
+/// Reads the document at `path` (relative to `root`).
+pub fn load_document(root: &Path, path: &Path) -> Result<DocumentSource, Diagnostic> {
     let text = read_text(root, path)?;
     let slug = slug_of(path, "a URL slug")?;
     if RESERVED_SLUGS.contains(&slug.as_str()) {

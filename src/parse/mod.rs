@@ -209,12 +209,8 @@ pub fn parse_reusing(
     archive: &Archive,
     reuse: impl Fn(&DocumentSource) -> Option<(Document, DocLock)> + Sync,
 ) -> Parsed {
-    let (registry, registry_diagnostics) = mentions::Registry::new(&archive.entities);
-    let bibliography = citations::Bibliography::new(&archive.sources);
-    let lookup = markdown::Lookup {
-        entities: &registry,
-        sources: &bibliography,
-    };
+    let (names, registry_diagnostics) = Names::new(archive);
+    let lookup = names.lookup();
     let results: Vec<(Document, DocLock, Vec<Diagnostic>)> = archive
         .documents
         .par_iter()
@@ -268,6 +264,34 @@ pub fn parse_reusing(
         }));
     }
     parsed
+}
+
+/// What a text's names are looked up in: the entities' spellings and the
+/// bibliography, built once per archive.
+pub struct Names {
+    registry: mentions::Registry,
+    bibliography: citations::Bibliography,
+}
+
+impl Names {
+    pub fn new(archive: &Archive) -> (Names, Vec<Diagnostic>) {
+        let (registry, diagnostics) = mentions::Registry::new(&archive.entities);
+        let bibliography = citations::Bibliography::new(&archive.sources);
+        (
+            Names {
+                registry,
+                bibliography,
+            },
+            diagnostics,
+        )
+    }
+
+    pub fn lookup(&self) -> markdown::Lookup<'_> {
+        markdown::Lookup {
+            entities: &self.registry,
+            sources: &self.bibliography,
+        }
+    }
 }
 
 /// Parses a document, giving its blocks ids against what the lock recorded.

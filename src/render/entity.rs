@@ -159,12 +159,17 @@ pub(super) fn pages(
         .collect();
     let here = base.here(Page::Entities);
     let declared = &base.catalog.config.kinds;
-    let kinds = group_by_kind(&summaries, declared);
-    let graph = archive_graph(&here, entities, links, declared);
-    let index = base.render_with(&here, "entities.html", |context| {
-        context.insert("kinds", &kinds);
-        context.insert("graph", &graph);
-    })?;
+    let index = selection
+        .listings
+        .then(|| {
+            let kinds = group_by_kind(&summaries, declared);
+            let graph = archive_graph(&here, entities, links, declared);
+            base.render_with(&here, "entities.html", |context| {
+                context.insert("kinds", &kinds);
+                context.insert("graph", &graph);
+            })
+        })
+        .transpose()?;
     let mut pages: Vec<Rendered> = entities
         .par_iter()
         .zip(links)
@@ -195,7 +200,9 @@ pub(super) fn pages(
                 .from(&entity.file.path))
         })
         .collect::<Result<_, Failure>>()?;
-    pages.insert(0, index);
+    if let Some(index) = index {
+        pages.insert(0, index);
+    }
     Ok(pages)
 }
 

@@ -154,7 +154,7 @@ impl Renderer {
 
     /// Renders every page of the site.
     pub fn render(&self, site: &Site) -> Result<Vec<Rendered>, Failure> {
-        self.render_some(site, &Selection::All)
+        self.render_some(site, &Selection::ALL)
     }
 
     /// Renders the pages `selection` names (all of them for [`Selection::All`]).
@@ -171,16 +171,17 @@ impl Renderer {
             catalog: &catalog,
             renderer: self,
         };
-        let mut pages = vec![
-            context.page(Page::Home, "home.html", "documents", &summaries)?,
-            context.page(Page::NotFound, "404.html", "nothing", &())?,
-            context.page(
+        let mut pages = Vec::new();
+        if selection.listings {
+            pages.push(context.page(Page::Home, "home.html", "documents", &summaries)?);
+            pages.push(context.page(Page::NotFound, "404.html", "nothing", &())?);
+            pages.push(context.page(
                 Page::Search,
                 "search.html",
                 "search",
                 &search::SearchView::new(site, &catalog),
-            )?,
-        ];
+            )?);
+        }
         let rendered: Result<Vec<Rendered>, Failure> = documents
             .par_iter()
             .zip(&site.linked.document_links)
@@ -205,10 +206,13 @@ impl Renderer {
         pages.extend(rendered?);
         pages.extend(entity::pages(&context, site, &summaries, selection)?);
         pages.extend(source::pages(&context, site, &summaries, selection)?);
+        if !selection.listings {
+            return Ok(pages);
+        }
         pages.push(listing::annotations(&context, site, &summaries)?);
         pages.push(listing::timeline(&context, site, &summaries)?);
         let config = &site.archive.config;
-        if let Selection::All = selection {
+        if selection.everything() {
             pages.push(feeds::sitemap(config, &pages));
         }
         pages.push(feeds::robots(config));
@@ -220,39 +224,59 @@ impl Renderer {
     }
 }
 
-/// Which pages to render. The home page, the listings and the feed are always
-/// rendered: any change may show in them.
-pub enum Selection {
+/// Which pages to render.
+pub struct Selection {
+    pub documents: Pick,
+    pub entities: Pick,
+    pub sources: Pick,
+    /// The home page, the indexes of entities and sources, the listings, the
+    /// search page and the feeds; with everything else, the sitemap too.
+    pub listings: bool,
+}
+
+/// Which of one family of pages (documents, entities or sources) to render, by index.
+pub enum Pick {
     All,
-    /// These documents', entities' and sources' pages (by index), with the
-    /// indexes and listings; the set of pages, and so the sitemap, is unchanged.
-    Some {
-        documents: BTreeSet<usize>,
-        entities: BTreeSet<usize>,
-        sources: BTreeSet<usize>,
-    },
+    These(BTreeSet<usize>),
+}
+
+impl Pick {
+    pub fn none() -> Pick {
+        Pick::These(BTreeSet::new())
+    }
+
+    pub fn has(&self, i: usize) -> bool {
+        match self {
+            Pick::All => true,
+            Pick::These(chosen) => chosen.contains(&i),
+        }
+    }
 }
 
 impl Selection {
+    /// Every page of the site.
+    pub const ALL: Selection = Selection {
+        documents: Pick::All,
+        entities: Pick::All,
+        sources: Pick::All,
+        listings: true,
+    };
+
+    fn everything(&self) -> bool {
+        let all = |p: &Pick| matches!(p, Pick::All);
+        self.listings && all(&self.documents) && all(&self.entities) && all(&self.sources)
+    }
+
     fn document(&self, d: usize) -> bool {
-        match self {
-            Selection::All => true,
-            Selection::Some { documents, .. } => documents.contains(&d),
-        }
+        self.documents.has(d)
     }
 
     fn entity(&self, e: usize) -> bool {
-        match self {
-            Selection::All => true,
-            Selection::Some { entities, .. } => entities.contains(&e),
-        }
+        self.entities.has(e)
     }
 
     fn source(&self, s: usize) -> bool {
-        match self {
-            Selection::All => true,
-            Selection::Some { sources, .. } => sources.contains(&s),
-        }
+        self.sources.has(s)
     }
 }
 

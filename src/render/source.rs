@@ -42,7 +42,10 @@ pub(super) fn pages(
             .cmp(&b.label.to_lowercase())
             .then(a.key.cmp(b.key))
     });
-    let index = base.page(Page::Sources, "sources.html", "sources", &summaries)?;
+    let index = selection
+        .listings
+        .then(|| base.page(Page::Sources, "sources.html", "sources", &summaries))
+        .transpose()?;
     let mut pages: Vec<Rendered> = sources
         .par_iter()
         .zip(&cited)
@@ -67,7 +70,9 @@ pub(super) fn pages(
                 .from(&source.path))
         })
         .collect::<Result<_, Failure>>()?;
-    pages.insert(0, index);
+    if let Some(index) = index {
+        pages.insert(0, index);
+    }
     Ok(pages)
 }
 

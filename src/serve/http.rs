@@ -8,43 +8,47 @@
 use std::collections::BTreeMap;
 use std::io::Cursor;
 use std::path::{Component, Path, PathBuf};
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 
 use tiny_http::{Header, Request, Response, StatusCode};
 
-/// A site built in memory: path (`/`-separated, relative) → bytes, swapped whole
-/// when a new build is good.
-pub type Snapshot = Arc<RwLock<Arc<BTreeMap<String, Arc<Vec<u8>>>>>>;
+/// A site held in memory, whose files may be made only when asked for.
+pub trait Memory: Send + Sync {
+    /// The file at `path` (`/`-separated, relative to the site).
+    fn get(&self, path: &str) -> Option<Arc<Vec<u8>>>;
+    /// Whether the site has a file below the folder `prefix` (ending in `/`).
+    fn has_below(&self, prefix: &str) -> bool;
+}
+
+impl Memory for BTreeMap<String, Arc<Vec<u8>>> {
+    fn get(&self, path: &str) -> Option<Arc<Vec<u8>>> {
+        BTreeMap::get(self, path).cloned()
+    }
+
+    fn has_below(&self, prefix: &str) -> bool {
+        self.range(prefix.to_string()..)
+            .next()
+            .is_some_and(|(path, _)| path.starts_with(prefix))
+    }
+}
 
 /// Where a server finds its files.
 pub enum Files {
-    Memory(Snapshot),
+    Memory(Arc<dyn Memory>),
     Folder(PathBuf),
 }
 
 impl Files {
     fn get(&self, path: &str) -> Option<Vec<u8>> {
         match self {
-            Files::Memory(site) => {
-                let site = site.read().ok()?.clone();
-                site.get(path).map(|bytes| bytes.to_vec())
-            }
+            Files::Memory(site) => site.get(path).map(|bytes| bytes.to_vec()),
             Files::Folder(dir) => std::fs::read(dir.join(path)).ok(),
         }
     }
 
     fn is_dir(&self, path: &str) -> bool {
         match self {
-            Files::Memory(site) => {
-                let prefix = format!("{}/", path.trim_end_matches('/'));
-                site.read()
-                    .map(|s| {
-                        s.range(prefix.clone()..)
-                            .next()
-                            .is_some_and(|(k, _)| k.starts_with(&prefix))
-                    })
-                    .unwrap_or(false)
-            }
+            Files::Memory(site) => site.has_below(&format!("{}/", path.trim_end_matches('/'))),
             Files::Folder(dir) => dir.join(path).is_dir(),
         }
     }
@@ -195,7 +199,7 @@ mod tests {
         let mut files = BTreeMap::new();
         files.insert("index.html".to_string(), Arc::new(b"home".to_vec()));
         files.insert("doc/index.html".to_string(), Arc::new(b"doc".to_vec()));
-        Files::Memory(Arc::new(RwLock::new(Arc::new(files))))
+        Files::Memory(Arc::new(files))
     }
 
     #[test]

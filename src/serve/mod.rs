@@ -14,10 +14,9 @@ mod live;
 mod session;
 mod watch;
 
-use std::collections::BTreeMap;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex};
 
 use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Failure};
@@ -25,7 +24,7 @@ use http::Files;
 
 /// The served site and who is watching it.
 pub(crate) struct State {
-    site: http::Snapshot,
+    /// The last good build; its pages are rendered as they are asked for.
     session: Mutex<session::Session>,
     live: live::Clients,
     /// The report of the last build, when it failed.
@@ -38,7 +37,6 @@ pub fn serve(root: &Path, port: u16) -> Result<(), Failure> {
     let config = SiteConfig::load(root)?;
     let base = config.base_path().to_string();
     let state = Arc::new(State {
-        site: Arc::new(RwLock::new(Arc::new(BTreeMap::new()))),
         session: Mutex::new(session::Session::new(root)),
         live: live::Clients::default(),
         failure: Mutex::new(None),
@@ -69,7 +67,7 @@ pub fn serve(root: &Path, port: u16) -> Result<(), Failure> {
                 state.live.attach(request, failure);
             } else {
                 http::respond(
-                    &Files::Memory(Arc::clone(&state.site)),
+                    &Files::Memory(Arc::clone(&state) as Arc<dyn http::Memory>),
                     &base,
                     request,
                     &inject,
@@ -100,22 +98,43 @@ fn try_rebuild(state: &State, changed: &[PathBuf]) -> Result<(), String> {
             for warning in &built.warnings {
                 eprint!("{warning}");
             }
-            if let Ok(mut site) = state.site.write() {
-                *site = built.files;
-            }
             if let Ok(mut failure) = state.failure.lock() {
                 *failure = None;
             }
+            let waiting = match built.waiting {
+                0 => String::new(),
+                n => format!(", {n} to render when asked for"),
+            };
             println!(
-                "Built {} documents ({} files written) in {} ms",
+                "Built {} documents ({} files written{waiting}) in {} ms",
                 built.documents,
                 built.written,
                 started.elapsed().as_millis()
             );
             state.live.send(live::Event::Reload);
-            Ok(())
+            // The pages are out; now the lock, without holding up readers (the
+            // next full build waits for the write).
+            let Some((path, text)) = session.unsaved_lock() else {
+                return Ok(());
+            };
+            let writing = session.writing();
+            let _writing = writing.lock().unwrap_or_else(|e| e.into_inner());
+            drop(session);
+            session::write_lock(&path, &text).map_err(|failure| failure.to_string())
         }
         Err(failure) => Err(failure.to_string()),
+    }
+}
+
+impl http::Memory for State {
+    fn get(&self, path: &str) -> Option<Arc<Vec<u8>>> {
+        self.session.lock().ok()?.file(path)
+    }
+
+    fn has_below(&self, prefix: &str) -> bool {
+        self.session
+            .lock()
+            .is_ok_and(|session| session.has_below(prefix))
     }
 }
 

@@ -1,14 +1,22 @@
-//! Serve's rebuild path: build the whole site once, then after each save build
-//! again only what the save can have changed.
+//! Serve's rebuild path: build the whole site once, then after each save do only
+//! the work the save calls for, and render a page only when it is asked for.
 //!
 //! When only documents' bodies changed (no file added or removed, no front
-//! matter, entity, source, template, static file or setting touched), the
-//! documents whose text is the same are not parsed again, and render writes only
-//! the changed documents' pages, the pages of documents whose related passages
-//! changed or quote a changed one, the pages of the entities and sources the
-//! changed documents mention or cite (before or after the edit), the indexes,
-//! listings, the feed, the previews and the search index. Link runs whole: a cross-reference anywhere may point
-//! into the edited text. Anything else rebuilds everything.
+//! matter, entity, source, template, static file or setting touched), only the
+//! edited documents are read and parsed again. If an edit kept the document's
+//! shape — the same blocks, notes, cross-references, mentions, citations and
+//! dates in the same places (`link::same_shape`), as when a sentence is reworded
+//! — the links of the archive stand, and only the words they copy are taken
+//! again; otherwise link runs whole. Then the edited documents' pages are
+//! rendered at once, and every page the edit may have changed is dropped, to be
+//! rendered again when a reader asks for it: the pages quoting the edited text
+//! (related passages, entity and source pages, neighbours, listings, feed, the
+//! data files), or, after a change of shape, every page. Anything else rebuilds
+//! everything.
+//!
+//! What is served is what a build from scratch would write, byte for byte (the
+//! test below checks it), because a dropped page is rendered from the same state
+//! a full build would render it from.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -16,33 +24,53 @@ use std::sync::{Arc, Mutex};
 
 use crate::check::{self, Checked};
 use crate::diagnostics::{Diagnostic, Failure};
-use crate::ids::DocLock;
-use crate::parse::{self, Document};
-use crate::render::{self, Renderer, Selection};
+use crate::link;
+use crate::load::{self, DocumentSource};
+use crate::parse::{self, Document, Names};
+use crate::render::{self, Pick, Renderer, Selection};
 use crate::slashed;
 
-/// The served files, by path.
-pub type Files = BTreeMap<String, Arc<Vec<u8>>>;
+/// A file of the site: its bytes, or `None` while it waits to be rendered again.
+type Slot = Option<Arc<Vec<u8>>>;
 
 /// A good build, kept for the next one.
 struct Last {
     checked: Checked,
     renderer: Renderer,
-    files: Arc<Files>,
+    names: Names,
+    /// Every file of the site, by `/`-separated path.
+    files: BTreeMap<String, Slot>,
+    /// The files render makes (pages, feeds, data), which an edit may drop;
+    /// the others are copied and stay.
+    rendered: BTreeSet<String>,
+    /// Document indexes by slug.
+    slugs: HashMap<String, usize>,
 }
 
 pub struct Session {
     root: PathBuf,
     last: Option<Last>,
+    /// Whether the lock in memory has ids the lock file lacks.
+    unsaved_lock: bool,
+    /// Held while the lock file is written, so a full build, which reads it,
+    /// waits for a write in flight.
+    writing: Arc<Mutex<()>>,
 }
 
-/// What a rebuild made.
+/// What a rebuild did.
 pub struct Rebuilt {
-    pub files: Arc<Files>,
     pub documents: usize,
-    /// The files written anew by this build.
+    /// The files rendered by this build…
     pub written: usize,
+    /// …and those it dropped, to render when asked for.
+    pub waiting: usize,
     pub warnings: Vec<Diagnostic>,
+}
+
+/// One document edited: its index, and its text as read now.
+struct Edit {
+    document: usize,
+    source: DocumentSource,
 }
 
 impl Session {
@@ -50,176 +78,367 @@ impl Session {
         Session {
             root: root.to_path_buf(),
             last: None,
+            unsaved_lock: false,
+            writing: Arc::default(),
         }
     }
 
     /// Builds again after `changed` (empty: everything).
     pub fn rebuild(&mut self, changed: &[PathBuf]) -> Result<Rebuilt, Failure> {
-        // The watcher names absolute paths.
-        let documents = self.root.join("content").join("documents");
-        let documents = std::fs::canonicalize(&documents).unwrap_or(documents);
-        let only_documents =
-            !changed.is_empty() && changed.iter().all(|p| p.starts_with(&documents));
-        match self.last.take() {
-            Some(last) if only_documents => self.documents_changed(last),
-            _ => self.everything(),
+        // A full build reads the lock from disk.
+        self.save_lock()?;
+        match self.edits(changed) {
+            Some(edits) => self.documents_edited(edits),
+            None => self.everything(),
         }
+    }
+
+    /// Writes the lock file if the last build changed it.
+    pub fn save_lock(&mut self) -> Result<(), Failure> {
+        let writing = Arc::clone(&self.writing);
+        let _writing = writing.lock().unwrap_or_else(|e| e.into_inner());
+        self.unsaved_lock()
+            .map_or(Ok(()), |(path, text)| write_lock(&path, &text))
+    }
+
+    /// The lock file's path and new text, if the last build changed it (and the
+    /// session counts it as saved from now on), with the mutex to hold while
+    /// writing it: serve writes it after the new pages are out, without holding
+    /// the session, so the save is not on a reader's path.
+    pub fn unsaved_lock(&mut self) -> Option<(PathBuf, String)> {
+        let last = self.last.as_ref().filter(|_| self.unsaved_lock)?;
+        self.unsaved_lock = false;
+        let text = last.checked.parsed.lock.to_text();
+        Some((self.root.join(crate::LOCK_FILE), text))
+    }
+
+    /// Held while the lock file is written.
+    pub fn writing(&self) -> Arc<Mutex<()>> {
+        Arc::clone(&self.writing)
+    }
+
+    /// The file at `path` (`/`-separated, relative to the site), rendered now
+    /// if the last edit dropped it.
+    pub fn file(&mut self, path: &str) -> Option<Arc<Vec<u8>>> {
+        let last = self.last.as_mut()?;
+        if let Some(bytes) = last.files.get(path)? {
+            return Some(Arc::clone(bytes));
+        }
+        let selection = last.owner(path);
+        if let Err(failure) = last.render(&selection) {
+            eprintln!("{failure}");
+        }
+        last.files.get(path).cloned().flatten()
+    }
+
+    /// Whether the site has a file below the folder `prefix` (ending in `/`).
+    pub fn has_below(&self, prefix: &str) -> bool {
+        self.last.as_ref().is_some_and(|last| {
+            last.files
+                .range(prefix.to_string()..)
+                .next()
+                .is_some_and(|(path, _)| path.starts_with(prefix))
+        })
+    }
+
+    /// Every path of the site.
+    #[cfg(test)]
+    pub fn paths(&self) -> Vec<String> {
+        self.last
+            .as_ref()
+            .map(|last| last.files.keys().cloned().collect())
+            .unwrap_or_default()
     }
 
     fn everything(&mut self) -> Result<Rebuilt, Failure> {
+        self.last = None;
         let checked = check::archive(&self.root)?;
         let renderer = Renderer::new(&self.root)?;
         let site = crate::site_with(&checked, &renderer)?;
-        self.write_lock(&checked)?;
-        let mut files: Files = site
+        self.unsaved_lock = checked.lock_changed;
+        let mut rendered = site.data;
+        rendered.extend(site.pages.iter().map(|p| slashed(&p.path)));
+        let files: BTreeMap<String, Slot> = site
             .assets
             .into_iter()
-            .map(|a| (slashed(&a.path), Arc::new(a.bytes)))
+            .map(|a| (slashed(&a.path), Some(Arc::new(a.bytes))))
+            .chain(
+                site.pages
+                    .into_iter()
+                    .map(|p| (slashed(&p.path), Some(Arc::new(p.html.into_bytes())))),
+            )
             .collect();
-        let written = files.len() + site.pages.len();
-        files.extend(
-            site.pages
-                .into_iter()
-                .map(|p| (slashed(&p.path), Arc::new(p.html.into_bytes()))),
-        );
-        Ok(self.keep(checked, renderer, Arc::new(files), written))
-    }
-
-    fn documents_changed(&mut self, last: Last) -> Result<Rebuilt, Failure> {
-        let archive = crate::load::load(&self.root)?;
-        let before = &last.checked.parsed.documents;
-        let same_set = archive.documents.len() == before.len()
-            && archive
-                .documents
-                .iter()
-                .zip(before)
-                .all(|(a, b)| a.slug == b.source.slug);
-        // A changed title or date shows on other documents' pages too.
-        let same_front_matter =
-            archive.documents.iter().zip(before).all(|(a, b)| {
-                a.file.text[..a.body_start] == b.source.file.text[..b.source.body_start]
-            });
-        if !same_set || !same_front_matter {
-            return self.everything();
-        }
-        let edited: BTreeSet<usize> = archive
-            .documents
-            .iter()
-            .zip(before)
-            .enumerate()
-            .filter(|(_, (a, b))| a.file.text != b.source.file.text)
-            .map(|(d, _)| d)
-            .collect();
-        // A document without a title is listed (and linked from its neighbours)
-        // by its first words, which a body edit may change.
-        let listed_by_words = edited.iter().any(|&d| {
-            let meta = &archive.documents[d].meta;
-            meta.title.is_none() && meta.supplied_title.is_none()
-        });
-        if listed_by_words {
-            return self.everything();
-        }
-        let (mut entities, mut sources) = touched(edited.iter().map(|&d| &before[d]));
-        let Last {
-            checked: previous,
-            renderer,
-            files,
-        } = last;
-        let related_before = previous.linked.related;
-        let mut lock = previous.parsed.lock;
-        let unchanged: HashMap<String, (Document, DocLock)> = previous
-            .parsed
-            .documents
-            .into_iter()
-            .enumerate()
-            .filter(|(d, _)| !edited.contains(d))
-            .map(|(_, doc)| {
-                let entry = lock.documents.remove(&doc.source.slug).unwrap_or_default();
-                (doc.source.slug.clone(), (doc, entry))
-            })
-            .collect();
-        let unchanged = Mutex::new(unchanged);
-        let checked = check::loaded(archive, |archive| {
-            parse::parse_reusing(archive, |doc| unchanged.lock().ok()?.remove(&doc.slug))
-        })?;
-        self.write_lock(&checked)?;
-        let (now_entities, now_sources) =
-            touched(edited.iter().map(|&d| &checked.parsed.documents[d]));
-        entities.extend(now_entities);
-        sources.extend(now_sources);
-        // Other documents show related passages, with their words, from this one.
-        let mut documents = edited.clone();
-        for (d, now) in checked.linked.related.iter().enumerate() {
-            let points_in = now.iter().flatten().any(|p| edited.contains(&p.document));
-            if points_in || related_before.get(d) != Some(now) {
-                documents.insert(d);
-            }
-        }
-        let selection = Selection::Some {
-            documents,
-            entities,
-            sources,
-        };
-        let site = render::Site {
-            archive: &checked.archive,
-            parsed: &checked.parsed,
-            linked: &checked.linked,
-        };
-        let pages = renderer.render_some(&site, &selection)?;
-        // The previews and the search index cover the whole archive.
-        let data = render::data(&site);
-        let written = pages.len() + data.len();
-        let mut files = Arc::unwrap_or_clone(files);
-        for page in pages {
-            files.insert(slashed(&page.path), Arc::new(page.html.into_bytes()));
-        }
-        for (path, json) in data {
-            files.insert(slashed(&path), Arc::new(json.into_bytes()));
-        }
-        Ok(self.keep(checked, renderer, Arc::new(files), written))
-    }
-
-    fn write_lock(&self, checked: &Checked) -> Result<(), Failure> {
-        if !checked.lock_changed {
-            return Ok(());
-        }
-        let text = checked.parsed.lock.to_text();
-        crate::write::replace_file(&self.root.join(crate::LOCK_FILE), text.as_bytes())
-    }
-
-    fn keep(
-        &mut self,
-        checked: Checked,
-        renderer: Renderer,
-        files: Arc<Files>,
-        written: usize,
-    ) -> Rebuilt {
+        let (names, _) = Names::new(&checked.archive);
+        let slugs = slugs(&checked.parsed.documents);
         let rebuilt = Rebuilt {
-            files: Arc::clone(&files),
             documents: checked.parsed.documents.len(),
-            written,
+            written: files.len(),
+            waiting: 0,
             warnings: checked.warnings.clone(),
         };
         self.last = Some(Last {
             checked,
             renderer,
+            names,
             files,
+            rendered,
+            slugs,
         });
-        rebuilt
+        Ok(rebuilt)
+    }
+
+    /// The documents `changed` names, read again, when nothing but documents'
+    /// bodies changed; `None` when the change calls for a full build.
+    fn edits(&self, changed: &[PathBuf]) -> Option<Vec<Edit>> {
+        let last = self.last.as_ref()?;
+        // The watcher names absolute paths.
+        let root = std::fs::canonicalize(&self.root).unwrap_or_else(|_| self.root.clone());
+        let documents = &last.checked.archive.documents;
+        let mut edits = Vec::new();
+        for path in changed {
+            let relative = path.strip_prefix(&root).ok()?;
+            if !relative.starts_with("content/documents") {
+                return None;
+            }
+            let d = documents.iter().position(|doc| doc.file.path == relative)?;
+            // A file that cannot be read now gets its error from a full build.
+            let source = load::load_document(&self.root, relative).ok()?;
+            let before = &documents[d];
+            // A changed title or date shows on other documents' pages too.
+            if source.file.text[..source.body_start] != before.file.text[..before.body_start] {
+                return None;
+            }
+            if source.file.text != before.file.text {
+                edits.push(Edit {
+                    document: d,
+                    source,
+                });
+            }
+        }
+        (!changed.is_empty()).then_some(edits)
+    }
+
+    fn documents_edited(&mut self, edits: Vec<Edit>) -> Result<Rebuilt, Failure> {
+        let Some(last) = self.last.as_mut() else {
+            return self.everything();
+        };
+        let (written, lock_changed) = last.edited(edits)?;
+        self.unsaved_lock |= lock_changed;
+        Ok(Rebuilt {
+            documents: last.checked.parsed.documents.len(),
+            written,
+            waiting: last.files.values().filter(|slot| slot.is_none()).count(),
+            warnings: last.checked.warnings.clone(),
+        })
     }
 }
 
-/// The entities mentioned and sources cited in `documents`.
-fn touched<'a>(
-    documents: impl Iterator<Item = &'a Document>,
-) -> (BTreeSet<usize>, BTreeSet<usize>) {
-    let mut entities = BTreeSet::new();
-    let mut sources = BTreeSet::new();
-    for doc in documents {
-        entities.extend(doc.text.mentions.iter().map(|m| m.entity));
-        sources.extend(doc.text.citations.iter().map(|c| c.source));
+impl Last {
+    /// Takes in `edits`, drops the pages they may change and renders the edited
+    /// documents' pages; returns how many files were rendered and whether the
+    /// lock changed. On failure the build is as it was.
+    fn edited(&mut self, edits: Vec<Edit>) -> Result<(usize, bool), Failure> {
+        let lookup = self.names.lookup();
+        let mut parsed = Vec::with_capacity(edits.len());
+        for edit in edits {
+            let lock = &self.checked.parsed.lock;
+            let previous = lock.documents.get(&edit.source.slug).cloned();
+            let (doc, doc_lock, diagnostics) =
+                parse::parse_document(&edit.source, &previous.unwrap_or_default(), &lookup);
+            if diagnostics.iter().any(Diagnostic::is_error) {
+                return Err(Failure::new(diagnostics));
+            }
+            parsed.push((edit, doc, doc_lock, diagnostics));
+        }
+        let edited: BTreeSet<usize> = parsed.iter().map(|(e, ..)| e.document).collect();
+        let reworded = parsed.iter().all(|(edit, doc, ..)| {
+            link::same_shape(&self.checked.parsed.documents[edit.document], doc)
+        });
+        // What quotes the edited words, found before the edit changes it.
+        let mut stale = self.quoting(&edited);
+        let checked = &mut self.checked;
+        let mut before = Vec::new();
+        let mut news = Vec::new();
+        for (edit, doc, doc_lock, diagnostics) in parsed {
+            let d = edit.document;
+            let source = std::mem::replace(&mut checked.archive.documents[d], edit.source);
+            let doc = std::mem::replace(&mut checked.parsed.documents[d], doc);
+            before.push((d, source, doc));
+            news.push((d, doc_lock, diagnostics));
+        }
+        if reworded {
+            checked.linked.reword(&checked.parsed.documents, &edited);
+        } else {
+            let linked = link::link(&checked.archive, &checked.parsed);
+            if linked.diagnostics.iter().any(Diagnostic::is_error) {
+                for (d, source, doc) in before {
+                    checked.archive.documents[d] = source;
+                    checked.parsed.documents[d] = doc;
+                }
+                return Err(Failure::new(linked.diagnostics));
+            }
+            let old = std::mem::replace(&mut checked.linked, linked);
+            checked.warnings.retain(|w| !old.diagnostics.contains(w));
+            checked
+                .warnings
+                .extend(checked.linked.diagnostics.iter().cloned());
+            // Related passages may have moved anywhere.
+            stale = Selection::ALL;
+        }
+        let mut lock_changed = false;
+        for ((d, source, _), (_, doc_lock, diagnostics)) in before.iter().zip(news) {
+            checked.warnings.retain(|w| w.path != source.file.path);
+            checked.warnings.extend(diagnostics);
+            let slug = &checked.archive.documents[*d].slug;
+            if checked.parsed.lock.documents.get(slug) != Some(&doc_lock) {
+                lock_changed = true;
+                checked.parsed.lock.documents.insert(slug.clone(), doc_lock);
+            }
+        }
+        crate::diagnostics::sort(&mut checked.warnings);
+        self.drop_pages(&stale);
+        let written = self.render(&Selection {
+            documents: Pick::These(edited),
+            entities: Pick::none(),
+            sources: Pick::none(),
+            listings: false,
+        })?;
+        Ok((written, lock_changed))
     }
-    (entities, sources)
+
+    /// The pages that show words of the documents `edited`: their own, their
+    /// neighbours' (which name them), the pages of documents whose related
+    /// passages quote them, of the entities they mention and the sources they
+    /// cite, and the listings and data files.
+    fn quoting(&self, edited: &BTreeSet<usize>) -> Selection {
+        let parsed = &self.checked.parsed;
+        let mut documents = edited.clone();
+        for &d in edited {
+            documents.extend(d.checked_sub(1));
+            documents.extend((d + 1 < parsed.documents.len()).then_some(d + 1));
+        }
+        for (d, blocks) in self.checked.linked.related.iter().enumerate() {
+            if blocks
+                .iter()
+                .flatten()
+                .any(|p| edited.contains(&p.document))
+            {
+                documents.insert(d);
+            }
+        }
+        let mut entities = BTreeSet::new();
+        let mut sources = BTreeSet::new();
+        for &d in edited {
+            let text = &parsed.documents[d].text;
+            entities.extend(text.mentions.iter().map(|m| m.entity));
+            sources.extend(text.citations.iter().map(|c| c.source));
+        }
+        Selection {
+            documents: Pick::These(documents),
+            entities: Pick::These(entities),
+            sources: Pick::These(sources),
+            listings: true,
+        }
+    }
+
+    /// The pages (and, with the listings, data files) `selection` would render.
+    fn owner(&self, path: &str) -> Selection {
+        let mut selection = Selection {
+            documents: Pick::none(),
+            entities: Pick::none(),
+            sources: Pick::none(),
+            listings: false,
+        };
+        let archive = &self.checked.archive;
+        let folder = path.strip_suffix("/index.html");
+        let pick = |i: usize| Pick::These(BTreeSet::from([i]));
+        if let Some(&d) = folder.and_then(|slug| self.slugs.get(slug)) {
+            selection.documents = pick(d);
+        } else if let Some(e) = folder
+            .and_then(|f| f.strip_prefix("entities/"))
+            .and_then(|id| archive.entities.iter().position(|e| e.id == id))
+        {
+            selection.entities = pick(e);
+        } else if let Some(s) = folder
+            .and_then(|f| f.strip_prefix("sources/"))
+            .and_then(|key| archive.sources.iter().position(|s| s.key == key))
+        {
+            selection.sources = pick(s);
+        } else {
+            selection.listings = true;
+        }
+        selection
+    }
+
+    /// Drops the pages `selection` names (never the sitemap: an edit of a body
+    /// keeps the set of pages), to be rendered when asked for.
+    fn drop_pages(&mut self, selection: &Selection) {
+        let dropped: Vec<String> = self
+            .rendered
+            .iter()
+            .filter(|path| *path != "sitemap.xml" && within(&self.owner(path), selection))
+            .cloned()
+            .collect();
+        for path in dropped {
+            self.files.insert(path, None);
+        }
+    }
+
+    /// Renders `selection` into the dropped slots; returns how many were filled.
+    fn render(&mut self, selection: &Selection) -> Result<usize, Failure> {
+        let checked = &self.checked;
+        let site = render::Site {
+            archive: &checked.archive,
+            parsed: &checked.parsed,
+            linked: &checked.linked,
+        };
+        let mut made: Vec<(String, Vec<u8>)> = self
+            .renderer
+            .render_some(&site, selection)?
+            .into_iter()
+            .map(|page| (slashed(&page.path), page.html.into_bytes()))
+            .collect();
+        if selection.listings {
+            made.extend(
+                render::data(&site)
+                    .into_iter()
+                    .map(|(path, json)| (slashed(&path), json.into_bytes())),
+            );
+        }
+        let mut filled = 0;
+        for (path, bytes) in made {
+            // A file of the archive's `static/` keeps its place over a generated one.
+            if let Some(slot @ None) = self.files.get_mut(&path) {
+                *slot = Some(Arc::new(bytes));
+                filled += 1;
+            }
+        }
+        Ok(filled)
+    }
+}
+
+pub fn write_lock(path: &Path, text: &str) -> Result<(), Failure> {
+    crate::write::replace_file(path, text.as_bytes())
+}
+
+fn slugs(documents: &[Document]) -> HashMap<String, usize> {
+    documents
+        .iter()
+        .enumerate()
+        .map(|(d, doc)| (doc.source.slug.clone(), d))
+        .collect()
+}
+
+/// Whether `selection` renders everything `unit` (one page's owner) does.
+fn within(unit: &Selection, selection: &Selection) -> bool {
+    let covered = |a: &Pick, b: &Pick| match a {
+        Pick::All => matches!(b, Pick::All),
+        Pick::These(these) => these.iter().all(|&i| b.has(i)),
+    };
+    (!unit.listings || selection.listings)
+        && covered(&unit.documents, &selection.documents)
+        && covered(&unit.entities, &selection.entities)
+        && covered(&unit.sources, &selection.sources)
 }
 
 #[cfg(test)]
@@ -238,42 +457,84 @@ mod tests {
         }
     }
 
-    /// What a rebuild after an edit serves is exactly what a build from scratch
-    /// of the edited archive would: the same files, byte for byte.
-    #[test]
-    fn a_partial_rebuild_serves_what_a_full_build_would() {
+    /// Every file a session serves, rendering what waits.
+    fn served(session: &mut Session) -> BTreeMap<String, Arc<Vec<u8>>> {
+        session
+            .paths()
+            .into_iter()
+            .map(|path| {
+                let bytes = session.file(&path).unwrap();
+                (path, bytes)
+            })
+            .collect()
+    }
+
+    /// Edits `report.md` with `edit` after a first build, and checks that the
+    /// session then serves exactly what a build from scratch of the edited
+    /// archive would: the same files, byte for byte. Returns what the rebuild
+    /// did, and whether the page of a document that quotes nothing of it
+    /// waited to be rendered again.
+    fn edit_and_compare(edit: impl Fn(&str) -> String) -> (Rebuilt, bool) {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().join("archive");
         copy(
             &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/small-archive"),
             &root,
         );
+        // Before `report.md` in the archive's order, but not next to it.
+        std::fs::write(
+            root.join("content/documents/a-aside.md"),
+            "+++\ntitle = \"Aside\"\n+++\n\nNothing here names anyone.\n",
+        )
+        .unwrap();
         let mut session = Session::new(&root);
         session.rebuild(&[]).unwrap();
         let doc = root.join("content/documents/report.md");
         let text = std::fs::read_to_string(&doc).unwrap();
-        // The edit drops one mention and citation, adds a paragraph.
-        let edited = text
-            .replace("General Mahmud Ahmed flew", "A general flew")
-            .replace("[@coll-directorate-s, p. 3]", "")
-            + "\nA new paragraph names Mullah Omar.\n";
-        std::fs::write(&doc, edited).unwrap();
+        std::fs::write(&doc, edit(&text)).unwrap();
         let doc = std::fs::canonicalize(&doc).unwrap();
         let partial = session.rebuild(&[doc]).unwrap();
-        assert!(
-            partial.written < partial.files.len(),
-            "{} of {} files written",
-            partial.written,
-            partial.files.len()
+        session.save_lock().unwrap();
+        let aside = "a-aside/index.html";
+        let aside_waited = session.last.as_ref().unwrap().files[aside].is_none();
+        let after = served(&mut session);
+        let full = served(&mut {
+            let mut fresh = Session::new(&root);
+            fresh.rebuild(&[]).unwrap();
+            fresh
+        });
+        assert_eq!(
+            after.keys().collect::<Vec<_>>(),
+            full.keys().collect::<Vec<_>>()
         );
-        let full = Session::new(&root).rebuild(&[]).unwrap();
-        let names: Vec<&String> = partial.files.keys().collect();
-        assert_eq!(names, full.files.keys().collect::<Vec<_>>());
-        for (path, bytes) in full.files.iter() {
+        for (path, bytes) in &full {
             assert!(
-                partial.files[path] == *bytes,
+                after[path] == *bytes,
                 "{path} differs after the partial rebuild"
             );
         }
+        (partial, aside_waited)
+    }
+
+    #[test]
+    fn edited_documents_are_served_as_a_full_build_would_serve_them() {
+        let reworded = edit_and_compare(|text| {
+            text.replace(
+                "General Mahmud Ahmed flew",
+                "General Mahmud Ahmed then flew",
+            )
+        });
+        // The edit drops one mention and citation, adds a paragraph.
+        let reshaped = edit_and_compare(|text| {
+            text.replace("General Mahmud Ahmed flew", "A general flew")
+                .replace("[@coll-directorate-s, p. 3]", "")
+                + "\nA new paragraph names Mullah Omar.\n"
+        });
+        // Only the edited page is rendered at once. A rewording keeps the
+        // links, so a page that quotes nothing of it stays; after a change of
+        // shape every page is rendered again.
+        assert_eq!((reworded.0.written, reshaped.0.written), (1, 1));
+        assert!(reworded.0.waiting > 0);
+        assert_eq!((reworded.1, reshaped.1), (false, true));
     }
 }
