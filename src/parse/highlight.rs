@@ -4,7 +4,8 @@
 //! The syntax set is loaded once per process and shared: building it compiles many
 //! regexes, and cloning it would compile them again.
 
-use std::sync::LazyLock;
+use std::collections::HashMap;
+use std::sync::{LazyLock, Mutex};
 
 use syntect::highlighting::ThemeSet;
 use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
@@ -17,9 +18,34 @@ static SYNTAXES: LazyLock<SyntaxSet> = LazyLock::new(SyntaxSet::load_defaults_ne
 
 const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 
+/// Highlighted blocks already seen, by language and code: archives repeat
+/// their examples, and `serve` parses an edited document again and again, while
+/// syntect is the dearest step of parsing. Bounded, so an archive of all
+/// different blocks holds at most `CACHED` of them, none longer than `LONGEST`.
+static SEEN: LazyLock<Mutex<Highlighted>> = LazyLock::new(Mutex::default);
+/// HTML by language and code.
+type Highlighted = HashMap<(Option<String>, String), String>;
+const CACHED: usize = 4096;
+const LONGEST: usize = 16 * 1024;
+
 /// The HTML for a fenced code block: `<pre><code>` with highlighted spans when the
 /// language is known, escaped plain text otherwise.
 pub fn code_block(code: &str, lang: Option<&str>) -> String {
+    let key = (lang.map(str::to_string), code.to_string());
+    if let Some(html) = SEEN.lock().ok().and_then(|seen| seen.get(&key).cloned()) {
+        return html;
+    }
+    let html = highlight(code, lang);
+    if code.len() <= LONGEST
+        && let Ok(mut seen) = SEEN.lock()
+        && seen.len() < CACHED
+    {
+        seen.insert(key, html.clone());
+    }
+    html
+}
+
+fn highlight(code: &str, lang: Option<&str>) -> String {
     let syntax = lang.and_then(|l| SYNTAXES.find_syntax_by_token(l));
     let lang_attr = lang
         .map(|l| format!(" data-lang=\"{}\"", escape(l)))
