@@ -34,7 +34,12 @@ mod timings;
 mod url;
 mod write;
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use rayon::prelude::*;
 
 use check::Checked;
 pub use check::RetiredId;
@@ -125,17 +130,35 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, Failure> {
             .help("run `lectern build` without --locked to record the new block ids, then commit lectern.lock")
             .into());
     }
-    let site = site(&checked)?;
     let lock = checked
         .lock_changed
         .then(|| (root.join(LOCK_FILE), checked.parsed.lock.to_text()));
-    timings::time("write", || {
-        write::write(&out, &site.pages, &site.assets, lock)
-    })?;
+    let renderer = render::Renderer::new(root)?;
+    // Each page is written as soon as it is made: the site is never whole in memory.
+    let staging = write::Staging::new(&out)?;
+    let made = make_site(&checked, &renderer, &|page| {
+        staging.put(&page.path, page.html.as_bytes())
+    })
+    .and_then(|made| {
+        timings::time("write files", || {
+            made.assets
+                .par_iter()
+                .try_for_each(|a| staging.put(&a.path, &a.bytes))
+        })?;
+        Ok(made)
+    });
+    let made = match made {
+        Ok(made) => made,
+        Err(failure) => {
+            staging.abandon();
+            return Err(failure);
+        }
+    };
+    timings::time("swap", || staging.finish(lock))?;
     Ok(BuildSummary {
         out,
         documents: checked.parsed.documents.len(),
-        pages: site.pages.len(),
+        pages: made.pages,
         warnings: checked.warnings,
     })
 }
@@ -146,7 +169,7 @@ pub(crate) struct Site {
     pub assets: Vec<write::Asset>,
     /// Which of the assets render made from the archive (the previews and the
     /// search index), rather than copied.
-    pub data: std::collections::BTreeSet<String>,
+    pub data: BTreeSet<String>,
 }
 
 fn site(checked: &Checked) -> Result<Site, Failure> {
@@ -154,12 +177,56 @@ fn site(checked: &Checked) -> Result<Site, Failure> {
 }
 
 pub(crate) fn site_with(checked: &Checked, renderer: &render::Renderer) -> Result<Site, Failure> {
+    let pages = Mutex::new(Vec::new());
+    let made = make_site(checked, renderer, &|page| {
+        pages.lock().unwrap_or_else(|e| e.into_inner()).push(page);
+        Ok(())
+    })?;
+    Ok(Site {
+        pages: pages.into_inner().unwrap_or_else(|e| e.into_inner()),
+        assets: made.assets,
+        data: made.data,
+    })
+}
+
+/// What [`make_site`] made besides the pages it handed on.
+struct Made {
+    /// How many pages.
+    pages: usize,
+    /// The files that are not pages: copied, then generated.
+    assets: Vec<write::Asset>,
+    /// Which of the assets render made from the archive (the previews and the
+    /// search index).
+    data: BTreeSet<String>,
+}
+
+/// Makes the site: every page goes to `sink` as soon as render makes it, and
+/// the other files come back. A file of the archive's own `static/` (a
+/// `robots.txt`, say) wins over a generated one; pages always come from the
+/// templates.
+fn make_site(
+    checked: &Checked,
+    renderer: &render::Renderer,
+    sink: &render::Sink,
+) -> Result<Made, Failure> {
     let input = render::Site {
         archive: &checked.archive,
         parsed: &checked.parsed,
         linked: &checked.linked,
     };
-    let mut pages = timings::time("render pages", || renderer.render(&input))?;
+    let mut assets = write::assets(&checked.archive.root, Vec::new())?;
+    let copied: BTreeSet<PathBuf> = assets.iter().map(|a| a.path.clone()).collect();
+    let pages = AtomicUsize::new(0);
+    timings::time("render pages", || {
+        renderer.render_into(&input, &render::Selection::ALL, &|page| {
+            let html = page.path.extension().is_some_and(|e| e == "html");
+            if !html && copied.contains(&page.path) {
+                return Ok(());
+            }
+            pages.fetch_add(1, Ordering::Relaxed);
+            sink(page)
+        })
+    })?;
     let data: Vec<write::Asset> = timings::time("render data", || render::data(&input))
         .into_iter()
         .map(|(path, json)| write::Asset {
@@ -168,30 +235,20 @@ pub(crate) fn site_with(checked: &Checked, renderer: &render::Renderer) -> Resul
         })
         .collect();
     let data_paths = data.iter().map(|a| slashed(&a.path)).collect();
-    let assets = write::assets(
-        &checked.archive.root,
-        data.into_iter()
-            .chain([
-                write::Asset {
-                    path: "syntax.css".into(),
-                    bytes: render::syntax_css().into_bytes(),
-                },
-                // GitHub Pages would otherwise run Jekyll and hide files starting with `_`.
-                write::Asset {
-                    path: ".nojekyll".into(),
-                    bytes: Vec::new(),
-                },
-            ])
-            .collect(),
-    )?;
-    // A file of the archive's own `static/` (a `robots.txt`, say) wins over a
-    // generated one; pages always come from the templates.
-    pages.retain(|page| {
-        page.path.extension().is_some_and(|e| e == "html")
-            || !assets.iter().any(|asset| asset.path == page.path)
-    });
-    Ok(Site {
-        pages,
+    assets.extend(data);
+    assets.extend([
+        write::Asset {
+            path: "syntax.css".into(),
+            bytes: render::syntax_css().into_bytes(),
+        },
+        // GitHub Pages would otherwise run Jekyll and hide files starting with `_`.
+        write::Asset {
+            path: ".nojekyll".into(),
+            bytes: Vec::new(),
+        },
+    ]);
+    Ok(Made {
+        pages: pages.into_inner(),
         assets,
         data: data_paths,
     })

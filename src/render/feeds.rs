@@ -14,16 +14,12 @@ pub const SITEMAP: &str = "sitemap.xml";
 pub const FEED: &str = "atom.xml";
 
 /// The sitemap of every page but the 404 page, in the order given.
-pub fn sitemap(config: &SiteConfig, pages: &[Rendered]) -> Rendered {
+pub fn sitemap(config: &SiteConfig, pages: &[std::path::PathBuf]) -> Rendered {
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
     for page in pages {
-        let Some(dir) = page
-            .path
-            .to_str()
-            .and_then(|p| p.strip_suffix("index.html"))
-        else {
+        let Some(dir) = page.to_str().and_then(|p| p.strip_suffix("index.html")) else {
             continue;
         };
         xml.push_str(&format!(

@@ -152,17 +152,28 @@ impl Renderer {
         })
     }
 
-    /// Renders every page of the site.
-    pub fn render(&self, site: &Site) -> Result<Vec<Rendered>, Failure> {
-        self.render_some(site, &Selection::ALL)
-    }
-
-    /// Renders the pages `selection` names (all of them for [`Selection::All`]).
+    /// Renders the pages `selection` names, in memory.
     pub fn render_some(
         &self,
         site: &Site,
         selection: &Selection,
     ) -> Result<Vec<Rendered>, Failure> {
+        let pages = std::sync::Mutex::new(Vec::new());
+        self.render_into(site, selection, &|page| {
+            pages.lock().unwrap_or_else(|e| e.into_inner()).push(page);
+            Ok(())
+        })?;
+        Ok(pages.into_inner().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    /// Renders the pages `selection` names, handing each to `sink` as soon as
+    /// it is made (from any thread), so a build need not hold the site in memory.
+    pub fn render_into(
+        &self,
+        site: &Site,
+        selection: &Selection,
+        sink: &Sink,
+    ) -> Result<(), Failure> {
         let catalog = Catalog::new(site);
         let documents = &site.parsed.documents;
         let summaries: Vec<DocSummary> = documents.iter().map(DocSummary::new).collect();
@@ -171,18 +182,23 @@ impl Renderer {
             catalog: &catalog,
             renderer: self,
         };
-        let mut pages = Vec::new();
+        // The pages made, in the site's order, for the sitemap.
+        let mut made: Vec<PathBuf> = Vec::new();
+        let mut put = |page: Rendered| -> Result<(), Failure> {
+            made.push(page.path.clone());
+            sink(page)
+        };
         if selection.listings {
-            pages.push(context.page(Page::Home, "home.html", "documents", &summaries)?);
-            pages.push(context.page(Page::NotFound, "404.html", "nothing", &())?);
-            pages.push(context.page(
+            put(context.page(Page::Home, "home.html", "documents", &summaries)?)?;
+            put(context.page(Page::NotFound, "404.html", "nothing", &())?)?;
+            put(context.page(
                 Page::Search,
                 "search.html",
                 "search",
                 &search::SearchView::new(site, &catalog),
-            )?);
+            )?)?;
         }
-        let rendered: Result<Vec<Rendered>, Failure> = documents
+        let rendered: Vec<PathBuf> = documents
             .par_iter()
             .zip(&site.linked.document_links)
             .enumerate()
@@ -200,29 +216,42 @@ impl Renderer {
                     context.insert("doc", &view);
                     context.insert("sequence", &sequence);
                 })?;
-                Ok(page.from(&doc.source.file.path))
+                let path = page.path.clone();
+                sink(page.from(&doc.source.file.path))?;
+                Ok(path)
             })
-            .collect();
-        pages.extend(rendered?);
-        pages.extend(entity::pages(&context, site, &summaries, selection)?);
-        pages.extend(source::pages(&context, site, &summaries, selection)?);
+            .collect::<Result<_, Failure>>()?;
+        made.extend(rendered);
+        let mut put = |page: Rendered| -> Result<(), Failure> {
+            made.push(page.path.clone());
+            sink(page)
+        };
+        for page in entity::pages(&context, site, &summaries, selection)? {
+            put(page)?;
+        }
+        for page in source::pages(&context, site, &summaries, selection)? {
+            put(page)?;
+        }
         if !selection.listings {
-            return Ok(pages);
+            return Ok(());
         }
-        pages.push(listing::annotations(&context, site, &summaries)?);
-        pages.push(listing::timeline(&context, site, &summaries)?);
+        put(listing::annotations(&context, site, &summaries)?)?;
+        put(listing::timeline(&context, site, &summaries)?)?;
         let config = &site.archive.config;
-        if selection.everything() {
-            pages.push(feeds::sitemap(config, &pages));
-        }
-        pages.push(feeds::robots(config));
-        pages.push(feeds::feed(config, documents));
+        put(feeds::robots(config))?;
+        put(feeds::feed(config, documents))?;
         if let Some(domain) = &config.cname {
-            pages.push(feeds::cname(domain));
+            put(feeds::cname(domain))?;
         }
-        Ok(pages)
+        if selection.everything() {
+            sink(feeds::sitemap(config, &made))?;
+        }
+        Ok(())
     }
 }
+
+/// Where rendered pages go.
+pub type Sink<'a> = dyn Fn(Rendered) -> Result<(), Failure> + Sync + 'a;
 
 /// Which pages to render.
 pub struct Selection {

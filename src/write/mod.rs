@@ -8,11 +8,10 @@
 //! and a non-empty folder lectern did not create is never replaced without `force`.
 //!
 //! Cost: a site is thousands of small files, so the time goes to the file system,
-//! not to copying bytes. Each folder is created once (not once per file), files
-//! are written from all cores, and the previous site is deleted from all cores
-//! after the swap. `Staging` takes pages one at a time, from any thread, so a
-//! caller can write each page as soon as it is rendered instead of holding the
-//! whole site in memory.
+//! not to copying bytes. `Staging` takes files one at a time, from any thread:
+//! a build writes each page as soon as it is rendered, from all cores, instead
+//! of holding the whole site in memory. Each folder is created once (not once
+//! per file), and the previous site is deleted from all cores after the swap.
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -23,7 +22,6 @@ use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::diagnostics::{Diagnostic, Failure};
-use crate::render::Rendered;
 
 /// Marks a folder as lectern's output, so a later build may replace it.
 pub const MARKER: &str = ".lectern-output";
@@ -110,36 +108,6 @@ pub fn assets(root: &Path, generated: Vec<Asset>) -> Result<Vec<Asset>, Failure>
     Ok(assets)
 }
 
-/// Writes the lock (path and text, when it changed), then `pages` and `assets`
-/// into `out`, each atomically.
-pub fn write(
-    out: &Path,
-    pages: &[Rendered],
-    assets: &[Asset],
-    lock: Option<(PathBuf, String)>,
-) -> Result<(), Failure> {
-    let staging = Staging::new(out)?;
-    let filled = staging
-        .folders(pages.iter().map(|p| p.path.as_path()))
-        .and_then(|()| {
-            assets
-                .par_iter()
-                .try_for_each(|a| staging.put(&a.path, &a.bytes))
-        })
-        .and_then(|()| {
-            pages
-                .par_iter()
-                .try_for_each(|p| staging.put(&p.path, p.html.as_bytes()))
-        });
-    match filled {
-        Ok(()) => staging.finish(lock),
-        Err(failure) => {
-            staging.abandon();
-            Err(failure)
-        }
-    }
-}
-
 /// A site being written: a fresh folder beside the output, swapped into place by
 /// `finish`. `put` may be called from many threads at once.
 pub struct Staging {
@@ -174,31 +142,6 @@ impl Staging {
             previous,
             made: Mutex::new(BTreeSet::new()),
         })
-    }
-
-    /// Creates the folders of `paths` up front, in order, each once: cheaper
-    /// than creating each file's folders as it is written.
-    pub fn folders<'a>(&self, paths: impl Iterator<Item = &'a Path>) -> Result<(), Failure> {
-        let wanted: BTreeSet<&Path> = paths
-            .filter_map(Path::parent)
-            .flat_map(Path::ancestors)
-            .filter(|p| !p.as_os_str().is_empty())
-            .collect();
-        let mut made = self.made.lock().unwrap_or_else(|e| e.into_inner());
-        // Sorted, so a parent comes before its children.
-        for folder in wanted {
-            if !made.contains(folder) {
-                safe(folder)?;
-                let target = self.dir.join(folder);
-                match fs::create_dir(&target) {
-                    Ok(()) => {}
-                    Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
-                    Err(e) => return Err(Failure::io(&target, "create", e)),
-                }
-                made.insert(folder.to_path_buf());
-            }
-        }
-        Ok(())
     }
 
     /// Writes `bytes` at `path` inside the site; `path` comes from slugs and ids
@@ -387,7 +330,7 @@ mod tests {
         let staging = Staging::new(&dir.path().join("site")).unwrap();
         assert!(staging.put(Path::new("../x"), b"").is_err());
         assert!(staging.put(Path::new("/etc/x"), b"").is_err());
-        assert!(staging.folders([Path::new("../x/y")].into_iter()).is_err());
+        assert!(staging.put(Path::new("a/../../x"), b"").is_err());
         staging.abandon();
         assert!(!dir.path().join(".site.lectern-new").exists());
     }
@@ -396,24 +339,27 @@ mod tests {
     fn a_site_replaces_the_previous_one_whole() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("site");
-        let page = |path: &str, html: &str| Rendered {
-            path: path.into(),
-            html: html.into(),
-            from: None,
+        let write = |files: &[(&str, &str)], lock| {
+            let staging = Staging::new(&out).unwrap();
+            for (path, text) in files {
+                staging.put(Path::new(path), text.as_bytes()).unwrap();
+            }
+            staging.finish(lock).unwrap();
         };
-        let first = [page("a/index.html", "a"), page("a/b/c/index.html", "c")];
-        write(&out, &first, &[], None).unwrap();
+        write(&[("a/index.html", "a"), ("a/b/c/index.html", "c")], None);
         assert_eq!(
             fs::read_to_string(out.join("a/b/c/index.html")).unwrap(),
             "c"
         );
-        let second = [page("index.html", "home"), page("d/index.html", "d")];
-        let asset = Asset {
-            path: "css/style.css".into(),
-            bytes: b"p{}".to_vec(),
-        };
         let lock = (dir.path().join("lectern.lock"), "format 2\n".to_owned());
-        write(&out, &second, &[asset], Some(lock)).unwrap();
+        write(
+            &[
+                ("index.html", "home"),
+                ("d/index.html", "d"),
+                ("css/style.css", "p{}"),
+            ],
+            Some(lock),
+        );
         assert!(
             !out.join("a").exists(),
             "nothing of the previous site is left"
