@@ -157,6 +157,15 @@ fn touching(a: &Word, b: &Word) -> bool {
 
 /// Every date in `text`, in order, none overlapping.
 pub fn find(text: &str) -> Vec<Found> {
+    // Every form names a year of four digits: most paragraphs have none, and
+    // need not be cut into words.
+    let year_digits = text
+        .as_bytes()
+        .split(|b| !b.is_ascii_digit())
+        .any(|run| run.len() >= 4);
+    if !year_digits {
+        return Vec::new();
+    }
     let w = words(text);
     let mut found = Vec::new();
     let mut i = 0;
