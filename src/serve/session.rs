@@ -200,6 +200,10 @@ impl Session {
             if !relative.starts_with("content/documents") {
                 return None;
             }
+            // An editor's temporary and backup files are no documents.
+            if relative.extension().is_none_or(|x| x != "md") {
+                continue;
+            }
             let d = documents.iter().position(|doc| doc.file.path == relative)?;
             // A file that cannot be read now gets its error from a full build.
             let source = load::load_document(&self.root, relative).ok()?;
@@ -493,7 +497,9 @@ mod tests {
         let text = std::fs::read_to_string(&doc).unwrap();
         std::fs::write(&doc, edit(&text)).unwrap();
         let doc = std::fs::canonicalize(&doc).unwrap();
-        let partial = session.rebuild(&[doc]).unwrap();
+        // An editor's swap file beside it changes nothing.
+        let swap = doc.with_file_name(".report.md.swp");
+        let partial = session.rebuild(&[doc, swap]).unwrap();
         session.save_lock().unwrap();
         let aside = "a-aside/index.html";
         let aside_waited = session.last.as_ref().unwrap().files[aside].is_none();
