@@ -217,17 +217,24 @@ fn make_site(
     let mut assets = write::assets(&checked.archive.root, Vec::new())?;
     let copied: BTreeSet<PathBuf> = assets.iter().map(|a| a.path.clone()).collect();
     let pages = AtomicUsize::new(0);
-    timings::time("render pages", || {
-        renderer.render_into(&input, &render::Selection::ALL, &|page| {
-            let html = page.path.extension().is_some_and(|e| e == "html");
-            if !html && copied.contains(&page.path) {
-                return Ok(());
-            }
-            pages.fetch_add(1, Ordering::Relaxed);
-            sink(page)
-        })
-    })?;
-    let data: Vec<write::Asset> = timings::time("render data", || render::data(&input))
+    // The data files are made on one thread while the pages take the others.
+    let (rendered, data) = rayon::join(
+        || {
+            timings::time("render pages", || {
+                renderer.render_into(&input, &render::Selection::ALL, &|page| {
+                    let html = page.path.extension().is_some_and(|e| e == "html");
+                    if !html && copied.contains(&page.path) {
+                        return Ok(());
+                    }
+                    pages.fetch_add(1, Ordering::Relaxed);
+                    sink(page)
+                })
+            })
+        },
+        || timings::time("render data", || render::data(&input)),
+    );
+    rendered?;
+    let data: Vec<write::Asset> = data
         .into_iter()
         .map(|(path, json)| write::Asset {
             path,
