@@ -7,7 +7,8 @@
 //! Candidates come from inverted indexes, and the most common entities and years
 //! (those in more than `COMMON` paragraphs) score candidates but do not propose
 //! them, so the cost stays near linear in the archive's size. Ties break by
-//! document and reading order: the same archive gives the same passages.
+//! document and reading order: the same archive gives the same passages. A
+//! passage that shares too little (`RARE`) is not listed at all.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -28,6 +29,12 @@ pub struct Passage {
 const BEST: usize = 4;
 /// Entities and years in more paragraphs than this score but do not propose.
 const COMMON: usize = 400;
+/// A passage is listed only when what it shares is at least as telling as one
+/// entity named in this many paragraphs. In a small archive that is anything
+/// shared; in a large one, two paragraphs that share only a name found in
+/// hundreds of others are not related by it: the name's own page lists them
+/// all, where four picked among equals would be arbitrary.
+const RARE: usize = 30;
 
 /// What one paragraph speaks of.
 #[derive(Default)]
@@ -89,6 +96,7 @@ pub fn passages(documents: &[Document]) -> Vec<Vec<Vec<Passage>>> {
     }
     let weight = |df: usize| ((1 + described) as f64 / df.max(1) as f64).ln();
     let year_weight = weight(described.div_ceil(20).max(1));
+    let floor = weight(RARE);
     profiles
         .par_iter()
         .enumerate()
@@ -133,6 +141,7 @@ pub fn passages(documents: &[Document]) -> Vec<Vec<Vec<Passage>>> {
                     }
                     let mut ranked: Vec<Passage> = scores
                         .into_iter()
+                        .filter(|&(_, score)| score >= floor)
                         .map(|((document, block), score)| Passage {
                             document,
                             block,
