@@ -285,6 +285,28 @@
     return box;
   }
   function paragraph(text) { return make("p", "", text); }
+  // What a link leads to, from the site's root: ["entities", "cia"] for
+  // "../entities/cia/", with the fragment apart. Marks carry no ids of their own:
+  // their links say where they go.
+  function linkPath(trigger) {
+    var url = new URL(trigger.href, location.href);
+    var path = url.href.split(/[?#]/)[0];
+    if (path.indexOf(root) !== 0) return null;
+    var parts = path.slice(root.length).split("/").filter(Boolean).map(function (p) {
+      try { return decodeURIComponent(p); } catch (e) { return p; }
+    });
+    var hash = url.hash.slice(1);
+    try { hash = decodeURIComponent(hash); } catch (e) { /* as written */ }
+    return { parts: parts, hash: hash };
+  }
+  function own(map, key) {
+    return map && key && Object.prototype.hasOwnProperty.call(map, key) ? map[key] : null;
+  }
+  // The last folder of a link to an entity's or a source's page: its id or key.
+  function linkedId(trigger, folder) {
+    var to = linkPath(trigger);
+    return to && to.parts.length === 2 && to.parts[0] === folder ? to.parts[1] : null;
+  }
   function clip(text, length) {
     if (text.length <= length) return text;
     var cut = text.lastIndexOf(" ", length);
@@ -321,7 +343,8 @@
       var n = target.getAttribute("data-n");
       return card(heading ? "Section" : n ? "¶ " + n : "Passage", heading, block ? paragraph(clip(readingText(block), 320)) : null, trigger.href, "Go there");
     }
-    var record = data.blocks && data.blocks[trigger.getAttribute("data-ref")];
+    var to = linkPath(trigger);
+    var record = to && to.parts.length === 1 && own(data.blocks, to.parts[0] + "#" + to.hash);
     if (!record) return null;
     var kind = record.document + (record.number ? " · ¶ " + record.number : "");
     return card(kind, record.heading || null, paragraph(record.text), trigger.href, "Go there");
@@ -329,17 +352,21 @@
 
   function content(trigger, data) {
     if (trigger.classList.contains("mention")) {
-      var entity = data.entities && data.entities[trigger.getAttribute("data-entity")];
+      var id = linkedId(trigger, "entities");
+      var entity = own(data.entities, id);
       if (!entity) return null;
       return card(kindNames[entity.kind] || entity.kind, entity.name, entity.summary ? paragraph(entity.summary) : null, trigger.href, "All about " + entity.name);
     }
     if (trigger.classList.contains("cite")) {
-      var source = data.sources && data.sources[trigger.getAttribute("data-key")];
+      var key = linkedId(trigger, "sources");
+      var source = own(data.sources, key);
       if (!source) return null;
       var body = make("div");
       var reference = make("p");
       reference.innerHTML = source.reference;
       body.appendChild(reference);
+      // Only a citation in the editor's own words carries its locator; in a
+      // printed group the locator stands beside the link.
       var locator = trigger.getAttribute("data-locator");
       if (locator) body.appendChild(make("p", "", "Cited at " + locator + "."));
       return card("Source · " + source.kind, source.label, body, trigger.href, "The source and every place citing it");

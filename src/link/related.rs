@@ -7,7 +7,8 @@
 //! Candidates come from inverted indexes, and the most common entities and years
 //! (those in more than `COMMON` paragraphs) score candidates but do not propose
 //! them, so the cost stays near linear in the archive's size. Ties break by
-//! document and reading order: the same archive gives the same passages.
+//! document and reading order: the same archive gives the same passages. A
+//! passage that shares too little (`RARE`) is not listed at all.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -28,6 +29,12 @@ pub struct Passage {
 const BEST: usize = 4;
 /// Entities and years in more paragraphs than this score but do not propose.
 const COMMON: usize = 400;
+/// A passage is listed only when what it shares is at least as telling as one
+/// entity named in this many paragraphs. In a small archive that is anything
+/// shared; in a large one, two paragraphs that share only a name found in
+/// hundreds of others are not related by it: the name's own page lists them
+/// all, where four picked among equals would be arbitrary.
+const RARE: usize = 30;
 
 /// What one paragraph speaks of, each list sorted and without repeats.
 #[derive(Default)]
@@ -99,6 +106,7 @@ pub fn passages(documents: &[Document]) -> Vec<Vec<Vec<Passage>>> {
     }
     let weight = |df: usize| ((1 + described) as f64 / df.max(1) as f64).ln();
     let year_weight = weight(described.div_ceil(20).max(1));
+    let floor = weight(RARE);
     let ranked: Vec<Vec<Passage>> = (0..profiles.len())
         .into_par_iter()
         .map_init(
@@ -137,7 +145,7 @@ pub fn passages(documents: &[Document]) -> Vec<Vec<Vec<Passage>>> {
                     }
                 }
                 scratch
-                    .best()
+                    .best(floor)
                     .into_iter()
                     .map(|(o, score)| Passage {
                         document: owner[o],
@@ -184,12 +192,15 @@ impl Scratch {
         }
     }
 
-    /// The best `BEST` candidates, highest score first, then lowest number; and
-    /// the scores cleared for the next paragraph.
-    fn best(&mut self) -> Vec<(usize, f64)> {
+    /// The best `BEST` candidates scoring at least `floor`, highest score
+    /// first, then lowest number; and the scores cleared for the next paragraph.
+    fn best(&mut self, floor: f64) -> Vec<(usize, f64)> {
         let mut best: Vec<(usize, f64)> = Vec::with_capacity(BEST + 1);
         for o in self.touched.drain(..) {
             let score = std::mem::take(&mut self.scores[o]);
+            if score < floor {
+                continue;
+            }
             let before = |&(b, s): &(usize, f64)| s.total_cmp(&score).then(o.cmp(&b)).is_gt();
             let at = best.iter().take_while(|x| before(x)).count();
             if at < BEST {

@@ -12,6 +12,7 @@ use crate::parse::{Block, BlockKind, Body, CiteItem, Footnote, Fragment, Mark, T
 
 use super::Catalog;
 use super::paths::{Here, Page};
+use super::view::opening;
 
 /// How a text's blocks are written.
 #[derive(Debug, Clone, Copy)]
@@ -100,22 +101,24 @@ impl Writer<'_> {
                 if link {
                     // The first mention of an entity in a section is marked clearly,
                     // later ones quietly; the preview record is shared (see `data`).
-                    let first = if state.named.contains(index) {
-                        ""
+                    // Only the first carries its kind, which styles it; the script
+                    // finds the entity from the link itself.
+                    let href = self.here.to(page, None);
+                    if state.named.contains(index) {
+                        html.push_str(&format!("<a class=\"mention\" href=\"{href}\">"));
                     } else {
                         state.named.push(*index);
-                        " first"
-                    };
-                    html.push_str(&format!(
-                        "<a class=\"mention{first}\" href=\"{}\" data-entity=\"{}\" data-kind=\"{}\">",
-                        self.here.to(page, None),
-                        entity.id,
-                        escape(entity.kind),
-                    ));
+                        html.push_str(&format!(
+                            "<a class=\"mention first kind-{}\" href=\"{href}\">",
+                            class_token(entity.kind),
+                        ));
+                    }
                 }
                 state.links.push(link);
             }
             Mark::Cite { source, locator } => {
+                // The editor's words stand for the source: the locator is not
+                // printed, so the link carries it for the preview.
                 self.cite_open(*source, locator.as_deref(), html);
                 state.links.push(true);
             }
@@ -126,12 +129,7 @@ impl Writer<'_> {
                         let slug = self.catalog.slugs[target.document];
                         let page = Page::Document(slug);
                         let href = self.here.to(page, target.anchor.as_deref());
-                        let anchor = target.anchor.as_deref().unwrap_or("");
-                        html.push_str(&format!(
-                            "<a class=\"xref\" href=\"{}\" data-ref=\"{slug}#{}\">",
-                            escape(&href),
-                            escape(anchor)
-                        ));
+                        html.push_str(&format!("<a class=\"xref\" href=\"{}\">", escape(&href)));
                     }
                     None => html.push_str("<a>"),
                 }
@@ -172,12 +170,13 @@ impl Writer<'_> {
             .enumerate()
             .map(|(i, r)| {
                 let (shown, which) = if many {
-                    (format!(" back ({})", i + 1), format!(", use {}", i + 1))
+                    (format!(" ({})", i + 1), format!(", use {}", i + 1))
                 } else {
-                    (" back".to_string(), String::new())
+                    (String::new(), String::new())
                 };
+                // The label holds the visible "back" and says where to.
                 format!(
-                    " <a class=\"fn-back\" href=\"{}\" role=\"doc-backlink\"><span aria-hidden=\"true\">↩</span>{shown}<span class=\"visually-hidden\"> to reference {}{which}</span></a>",
+                    " <a class=\"fn-back\" href=\"{}\" role=\"doc-backlink\" aria-label=\"Back{shown} to reference {}{which}\">↩ back{shown}</a>",
                     self.here.to(self.home(), Some(r)),
                     note.number
                 )
@@ -243,6 +242,8 @@ impl Writer<'_> {
 
     /// Related passages after paragraph `i`, as a disclosure that works without
     /// script (list items and headings get none: they cannot hold one after them).
+    /// Passages of one document share one line under its title, in the order of
+    /// their best passage.
     fn related(&self, i: usize, html: &mut String) {
         let Some(passages) = self.related.get(i).filter(|p| !p.is_empty()) else {
             return;
@@ -256,31 +257,46 @@ impl Writer<'_> {
         if block.kind != BlockKind::Paragraph || figure {
             return;
         }
-        html.push_str("<details class=\"related\"><summary>Related passages</summary><ul>");
+        let mut documents: Vec<usize> = Vec::new();
         for passage in passages {
-            let doc = &self.catalog.documents[passage.document];
-            let block = &doc.text.blocks[passage.block];
+            if !documents.contains(&passage.document) {
+                documents.push(passage.document);
+            }
+        }
+        html.push_str("<details class=\"related\"><summary>Related passages</summary><ul>");
+        for d in documents {
+            let doc = &self.catalog.documents[d];
+            let untitled = if doc.source.meta.title.is_none() {
+                " class=\"untitled\""
+            } else {
+                ""
+            };
             let title = doc.source.meta.title.as_deref().unwrap_or(&doc.incipit);
-            let href = self
-                .here
-                .to(Page::Document(&doc.source.slug), Some(&block.id));
-            html.push_str(&format!(
-                "<li><a href=\"{}\">{}</a> <span class=\"snippet\">{}</span></li>",
-                escape(&href),
-                escape(title),
-                escape(&opening_words(&block.text, 16))
-            ));
+            html.push_str(&format!("<li><cite{untitled}>{}</cite>", escape(title)));
+            for passage in passages.iter().filter(|p| p.document == d) {
+                let block = &doc.text.blocks[passage.block];
+                let href = self
+                    .here
+                    .to(Page::Document(&doc.source.slug), Some(&block.id));
+                html.push_str(&format!(
+                    " <a href=\"{}\">{}</a>",
+                    escape(&href),
+                    escape(&opening(&block.text, SNIPPET_CHARS))
+                ));
+            }
+            html.push_str("</li>");
         }
         html.push_str("</ul></details>");
     }
 
+    /// A link to source `source`; the script finds the source from the link.
     fn cite_open(&self, source: usize, locator: Option<&str>, html: &mut String) {
         let key = self.catalog.sources[source].key;
         let locator = locator
             .map(|l| format!(" data-locator=\"{}\"", escape(l)))
             .unwrap_or_default();
         html.push_str(&format!(
-            "<a class=\"cite\" href=\"{}\" data-key=\"{key}\"{locator}>",
+            "<a class=\"cite\" href=\"{}\"{locator}>",
             self.here.to(Page::Source(key), None)
         ));
     }
@@ -298,7 +314,8 @@ impl Writer<'_> {
             }
             match item.source {
                 Some(source) => {
-                    self.cite_open(source, item.locator.as_deref(), html);
+                    // The locator is printed beside the link.
+                    self.cite_open(source, None, html);
                     html.push_str(&escape(&self.catalog.sources[source].label));
                     html.push_str("</a>");
                 }
@@ -312,12 +329,20 @@ impl Writer<'_> {
     }
 }
 
-/// The first `n` words of `text`, with an ellipsis when there are more.
-fn opening_words(text: &str, n: usize) -> String {
-    let mut words = text.split_whitespace();
-    let opening: Vec<&str> = words.by_ref().take(n).collect();
-    let more = words.next().is_some();
-    format!("{}{}", opening.join(" "), if more { "…" } else { "" })
+/// About how many characters of a related passage are shown: its opening words.
+const SNIPPET_CHARS: usize = 80;
+
+/// `kind` as one class name: what is not a letter, digit, `-` or `_` becomes `-`.
+fn class_token(kind: &str) -> String {
+    kind.chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect()
 }
 
 struct State {

@@ -9,14 +9,13 @@ use super::graph;
 use super::listing::EntryView;
 use super::paths::Here;
 use super::paths::Page;
-use super::view::{DocSummary, by_document};
+use super::view::{CONTEXT_CHARS, CONTEXTS, DocSummary, by_document, closing, opening};
 use super::{Base, Rendered, Selection, Site};
 use crate::config::Kind;
 use crate::date;
 use crate::diagnostics::Failure;
 use crate::link::EntityLinks;
 use crate::load::{EntitySource, Field};
-use crate::parse::Snippet;
 
 /// How many entities the archive's picture shows, and how many lines at most.
 const PICTURED: usize = 28;
@@ -276,7 +275,12 @@ pub struct EntityView<'a> {
     pub wikidata: Option<&'a str>,
     pub dates: Option<String>,
     pub annotation: String,
+    /// The documents that mention it, the first with the words around the mentions…
     pub documents: Vec<MentionGroup<'a>>,
+    /// …the others with links to the paragraphs only.
+    pub also: Vec<MentionGroup<'a>>,
+    /// How many documents mention it.
+    pub in_documents: usize,
     pub related: Vec<Related<'a>>,
     /// Timeline entries that mention this entity.
     pub timeline: Vec<EntryView<'a>>,
@@ -288,23 +292,56 @@ pub struct EntityView<'a> {
 #[derive(Serialize)]
 pub struct MentionGroup<'a> {
     pub document: &'a DocSummary<'a>,
-    /// The first few mentions in the document, in reading order…
+    /// The first few mentions in the document, in reading order, in context…
     pub mentions: Vec<MentionView<'a>>,
-    /// …and how many more it has, so a page stays readable at any archive size.
+    /// …then the paragraphs of the others, each linked once,
+    pub places: Vec<Place>,
+    /// and how many mentions those are.
     pub more: usize,
 }
 
-/// How many snippets an entity page shows per document.
-const SNIPPETS_PER_DOCUMENT: usize = 8;
-
+/// A mention in the words around it.
 #[derive(Serialize)]
 pub struct MentionView<'a> {
     /// Relative to the site root: `<slug>/#<anchor>`.
     pub path: String,
-    pub number: Option<usize>,
-    /// Which printed front matter field it stands in (`byline`, `caption`…), if one.
-    pub field: Option<&'static str>,
-    pub snippet: &'a Snippet,
+    /// Where it stands: `¶ 3`, a printed front matter field (`byline`…), or `note`.
+    pub label: String,
+    pub before: String,
+    pub text: &'a str,
+    pub after: String,
+}
+
+/// A paragraph (or note, or field) a listing links to without its words.
+#[derive(Serialize, PartialEq)]
+pub struct Place {
+    pub path: String,
+    pub label: String,
+}
+
+impl Place {
+    /// The places of `items` (path, label), in order, each once in a row.
+    pub fn distinct(items: impl Iterator<Item = (String, String)>) -> Vec<Place> {
+        let mut places: Vec<Place> = Vec::new();
+        for (path, label) in items {
+            if places
+                .last()
+                .is_none_or(|p| p.path != path || p.label != label)
+            {
+                places.push(Place { path, label });
+            }
+        }
+        places
+    }
+}
+
+/// How a listing names where a place stands in its document.
+pub fn place_label(number: Option<usize>, anchor: &str) -> String {
+    match (number, Field::at(anchor)) {
+        (Some(n), _) => format!("¶ {n}"),
+        (None, Some(field)) => field.label().to_string(),
+        (None, None) => "note".to_string(),
+    }
 }
 
 #[derive(Serialize)]
@@ -326,23 +363,34 @@ impl<'a> EntityView<'a> {
         timeline: Vec<EntryView<'a>>,
         annotation: String,
     ) -> Self {
-        let mentions = links.mentions.iter().map(|m| {
-            let view = MentionView {
-                path: documents[m.document].at(&m.anchor),
-                number: m.number,
-                field: Field::at(&m.anchor).map(Field::label),
-                snippet: &m.snippet,
-            };
-            (m.document, view)
-        });
-        let groups = by_document(mentions, documents, SNIPPETS_PER_DOCUMENT)
+        let mentions = links
+            .mentions
+            .iter()
+            .map(|m| (m.document, (m, documents[m.document].at(&m.anchor))));
+        let (documents, also): (Vec<_>, Vec<_>) = by_document(mentions, documents, CONTEXTS)
             .into_iter()
-            .map(|(document, mentions, more)| MentionGroup {
-                document,
-                mentions,
-                more,
+            .map(|group| MentionGroup {
+                document: group.document,
+                mentions: group
+                    .shown
+                    .into_iter()
+                    .map(|(m, path)| MentionView {
+                        path,
+                        label: place_label(m.number, &m.anchor),
+                        before: closing(&m.snippet.before, CONTEXT_CHARS),
+                        text: &m.snippet.text,
+                        after: opening(&m.snippet.after, CONTEXT_CHARS),
+                    })
+                    .collect(),
+                more: group.rest.len(),
+                places: Place::distinct(
+                    group
+                        .rest
+                        .into_iter()
+                        .map(|(m, path)| (path, place_label(m.number, &m.anchor))),
+                ),
             })
-            .collect();
+            .partition(|group| !group.mentions.is_empty());
         EntityView {
             summary: EntitySummary::new(entity, links),
             aliases: &entity.meta.aliases,
@@ -350,7 +398,9 @@ impl<'a> EntityView<'a> {
             wikidata: entity.meta.wikidata.as_deref(),
             dates: entity.meta.dates.as_ref().map(date::human),
             annotation,
-            documents: groups,
+            in_documents: documents.len() + also.len(),
+            documents,
+            also,
             related: links
                 .related
                 .iter()

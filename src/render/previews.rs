@@ -1,8 +1,9 @@
 //! The preview records the page script shows on hover and focus, written once per
 //! site as `previews.json` instead of on every mention.
 //!
-//! A mention carries only `data-entity`, a citation `data-key`, a cross-reference
-//! `data-ref="slug#id"`; the script fetches this file once and looks them up.
+//! A mention, a citation and a cross-reference carry only their link: the script
+//! reads the entity's id, the source's key or `slug#id` from its path, fetches
+//! this file once and looks them up.
 //! Paragraph records exist only for blocks some cross-reference points at. No record
 //! holds a URL: the mark the reader hovers already links onward, relative to its page.
 

@@ -5,13 +5,14 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::body::{Blocks, Writer};
+use super::entity::{Place, place_label};
 use super::paths::Page;
-use super::view::{DocSummary, by_document};
+use super::view::{DocSummary, SOURCE_CONTEXTS, by_document, closing};
 use super::{Base, Rendered, Selection, Site};
 use crate::diagnostics::Failure;
 use crate::html::escape;
 use crate::load::sources::{Source, names};
-use crate::parse::{Citation, Snippet};
+use crate::parse::Citation;
 
 /// The bibliography and a page per source.
 pub(super) fn pages(
@@ -107,25 +108,36 @@ pub struct SourceView<'a> {
     pub summary: SourceSummary<'a>,
     /// Every field of the record, `(name, value)` in name order.
     pub fields: Vec<(&'a str, &'a str)>,
+    /// The documents that cite it, the first with the words before each citation…
     pub documents: Vec<CitationGroup<'a>>,
+    /// …the others with links to the places only.
+    pub also: Vec<CitationGroup<'a>>,
     /// The record's `url`, when it is safe to link to.
     pub url: Option<&'a str>,
     /// The record's `note`, rendered from Markdown.
     pub note: Option<String>,
 }
 
+/// A source's citations in one document.
 #[derive(Serialize)]
 pub struct CitationGroup<'a> {
     pub document: &'a DocSummary<'a>,
+    /// The first few, with the words leading up to them…
     pub citations: Vec<CitationView<'a>>,
+    /// …then the places of the others, each linked once,
+    pub places: Vec<Place>,
+    /// and how many citations those are.
+    pub more: usize,
 }
 
 #[derive(Serialize)]
 pub struct CitationView<'a> {
     pub path: String,
-    pub number: Option<usize>,
+    /// Where it stands: `¶ 3` or `note`.
+    pub label: String,
     pub locator: Option<&'a str>,
-    pub snippet: &'a Snippet,
+    /// The words leading up to the citation.
+    pub before: String,
 }
 
 impl<'a> SourceView<'a> {
@@ -136,22 +148,33 @@ impl<'a> SourceView<'a> {
         note: Option<String>,
     ) -> Self {
         let url = source.field("url").filter(|u| crate::url::is_safe(u));
-        let citations = cited.iter().map(|&(d, c)| {
-            let view = CitationView {
-                path: documents[d].at(&c.anchor),
-                number: c.number,
-                locator: c.locator.as_deref(),
-                snippet: &c.snippet,
-            };
-            (d, view)
-        });
-        let groups = by_document(citations, documents, usize::MAX)
-            .into_iter()
-            .map(|(document, citations, _)| CitationGroup {
-                document,
-                citations,
-            })
-            .collect();
+        let citations = cited
+            .iter()
+            .map(|&(d, c)| (d, (c, documents[d].at(&c.anchor))));
+        let (documents, also): (Vec<_>, Vec<_>) =
+            by_document(citations, documents, SOURCE_CONTEXTS)
+                .into_iter()
+                .map(|group| CitationGroup {
+                    document: group.document,
+                    citations: group
+                        .shown
+                        .into_iter()
+                        .map(|(c, path)| CitationView {
+                            path,
+                            label: place_label(c.number, &c.anchor),
+                            locator: c.locator.as_deref(),
+                            before: leading_words(&c.snippet.before),
+                        })
+                        .collect(),
+                    more: group.rest.len(),
+                    places: Place::distinct(
+                        group
+                            .rest
+                            .into_iter()
+                            .map(|(c, path)| (path, cited_label(c))),
+                    ),
+                })
+                .partition(|group| !group.citations.is_empty());
         SourceView {
             summary: SourceSummary::new(source, cited.len()),
             fields: source
@@ -159,11 +182,30 @@ impl<'a> SourceView<'a> {
                 .iter()
                 .map(|(k, v)| (k.as_str(), v.as_str()))
                 .collect(),
-            documents: groups,
+            documents,
+            also,
             url,
             note,
         }
     }
+}
+
+/// Where a citation stands, with what it cites there: `note, pp. 62-63`.
+fn cited_label(c: &Citation) -> String {
+    let place = place_label(c.number, &c.anchor);
+    match &c.locator {
+        Some(locator) => format!("{place}, {locator}"),
+        None => place,
+    }
+}
+
+/// About how many characters of the words before a citation a source page shows.
+const LEADING_CHARS: usize = 50;
+
+/// The words before a citation, without the bracket that opens its group.
+fn leading_words(before: &str) -> String {
+    let words = before.trim_end().trim_end_matches('[').trim_end();
+    closing(words, LEADING_CHARS)
 }
 
 /// A reference line for source pages: "Steve Coll. *Directorate S*. London: Allen Lane, 2018."

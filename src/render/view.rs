@@ -81,28 +81,169 @@ impl<'a> DocSummary<'a> {
     }
 }
 
+/// How many places an entity's page shows with the words around them, and a
+/// source's page with the words before them, at most: shared out in rounds
+/// (each document's first, then each one's second, and so on, up to
+/// `CONTEXTS_PER_DOCUMENT`), so a few documents show most of theirs and many
+/// show their first. Every other place is still linked, by its paragraph, so a
+/// page stays short however often the archive names an entity or cites a
+/// source. A source page's value is the list of places and locators; the words
+/// before a citation say less than the words around a name, so it shows fewer.
+pub const CONTEXTS: usize = 20;
+pub const SOURCE_CONTEXTS: usize = 15;
+pub const CONTEXTS_PER_DOCUMENT: usize = 8;
+
+/// One document's places on a listing page, in reading order.
+pub struct Group<'a, D, T> {
+    pub document: &'a D,
+    /// The first few, shown in context…
+    pub shown: Vec<T>,
+    /// …and the others, linked only.
+    pub rest: Vec<T>,
+}
+
 /// Groups `(document index, item)` pairs, in reading order, into one group per
-/// document: at most `limit` items each, and how many more there were.
-pub fn by_document<'a, T>(
+/// document, and shares `contexts` out among them (see `CONTEXTS`).
+pub fn by_document<'a, D, T>(
     items: impl Iterator<Item = (usize, T)>,
-    documents: &'a [DocSummary<'a>],
-    limit: usize,
-) -> Vec<(&'a DocSummary<'a>, Vec<T>, usize)> {
-    let mut groups: Vec<(usize, Vec<T>, usize)> = Vec::new();
+    documents: &'a [D],
+    contexts: usize,
+) -> Vec<Group<'a, D, T>> {
+    let mut groups: Vec<(usize, Vec<T>)> = Vec::new();
     for (d, item) in items {
         match groups.last_mut() {
-            Some((last, kept, more)) if *last == d => {
-                if kept.len() < limit {
-                    kept.push(item);
-                } else {
-                    *more += 1;
-                }
+            Some((last, kept)) if *last == d => kept.push(item),
+            _ => groups.push((d, vec![item])),
+        }
+    }
+    let mut take = vec![0; groups.len()];
+    let mut left = contexts;
+    for round in 0..CONTEXTS_PER_DOCUMENT {
+        for (d, (_, items)) in groups.iter().enumerate() {
+            if left > 0 && items.len() > round {
+                take[d] += 1;
+                left -= 1;
             }
-            _ => groups.push((d, vec![item], 0)),
         }
     }
     groups
         .into_iter()
-        .map(|(d, kept, more)| (&documents[d], kept, more))
+        .zip(take)
+        .map(|((d, mut shown), take)| {
+            let rest = shown.split_off(take);
+            Group {
+                document: &documents[d],
+                shown,
+                rest,
+            }
+        })
         .collect()
+}
+
+/// The words around a place, as a listing page shows them: up to `CONTEXT_CHARS`
+/// characters either side, cut at whole words.
+pub const CONTEXT_CHARS: usize = 40;
+
+/// The opening of `text`, at most about `chars` characters cut after a whole
+/// word, with an ellipsis when cut.
+pub fn opening(text: &str, chars: usize) -> String {
+    let Some((end, _)) = text.char_indices().nth(chars) else {
+        return text.to_string();
+    };
+    // The cut falls between words when the character after it is a space.
+    let cut = if text[end..].starts_with(char::is_whitespace) {
+        end
+    } else {
+        text[..end].rfind(char::is_whitespace).unwrap_or(end)
+    };
+    let kept = text[..cut].trim_end_matches(|c: char| c.is_whitespace() || ",;:".contains(c));
+    format!("{kept}…")
+}
+
+/// The close of `text`, at most about `chars` characters starting at a whole
+/// word, with an ellipsis when cut: the words leading up to a mention.
+pub fn closing(text: &str, chars: usize) -> String {
+    let count = text.chars().count();
+    if count <= chars {
+        return text.to_string();
+    }
+    let Some((start, _)) = text.char_indices().nth(count - chars) else {
+        return text.to_string();
+    };
+    let begins_word = text[..start].ends_with(char::is_whitespace);
+    let cut = if begins_word {
+        start
+    } else {
+        text[start..]
+            .find(char::is_whitespace)
+            .map_or(start, |i| start + i)
+    };
+    let kept = text[cut..].trim_start();
+    let kept = kept.strip_prefix('…').unwrap_or(kept);
+    format!("…{kept}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{CONTEXTS, CONTEXTS_PER_DOCUMENT, by_document, closing, opening};
+
+    /// `(shown, rest)` per document for `counts[d]` places in document `d`.
+    fn shares(counts: &[usize]) -> Vec<(usize, usize)> {
+        let documents: Vec<usize> = (0..counts.len()).collect();
+        let items = counts
+            .iter()
+            .enumerate()
+            .flat_map(|(d, &n)| std::iter::repeat_n(d, n).map(move |x| (d, x)));
+        by_document(items, &documents, CONTEXTS)
+            .into_iter()
+            .map(|g| (g.shown.len(), g.rest.len()))
+            .collect()
+    }
+
+    #[test]
+    fn few_documents_show_many_contexts_each() {
+        assert_eq!(shares(&[20, 3]), [(CONTEXTS_PER_DOCUMENT, 12), (3, 0)]);
+        assert_eq!(shares(&[1]), [(1, 0)]);
+        // Every one of 14 mentions in three documents is shown.
+        assert_eq!(shares(&[1, 8, 5]), [(1, 0), (8, 0), (5, 0)]);
+    }
+
+    #[test]
+    fn many_documents_share_the_contexts_in_rounds_and_link_the_rest() {
+        // 20 contexts over 5 documents of 10: four each.
+        assert!(shares(&[10; 5]).iter().all(|&g| g == (4, 6)));
+        // Over 8 documents of 3: two rounds of 8, then the first four get a third.
+        let got = shares(&[3; 8]);
+        assert_eq!(&got[..4], [(3, 0); 4]);
+        assert_eq!(&got[4..], [(2, 1); 4]);
+        // More documents than contexts: the first ones show one each.
+        let got = shares(&[2; 100]);
+        assert_eq!(got.iter().map(|g| g.0).sum::<usize>(), CONTEXTS);
+        assert_eq!(got[CONTEXTS - 1], (1, 1));
+        assert_eq!(got[CONTEXTS], (0, 2));
+        assert_eq!(
+            got.iter().map(|g| g.0 + g.1).sum::<usize>(),
+            200,
+            "every place is kept"
+        );
+    }
+
+    #[test]
+    fn openings_end_on_a_whole_word() {
+        assert_eq!(opening("short text", 80), "short text");
+        assert_eq!(opening("one two three four", 9), "one two…");
+        assert_eq!(opening("one two, three four", 8), "one two…");
+        assert_eq!(opening("one two three", 7), "one two…");
+        let long = "word ".repeat(40);
+        let cut = opening(&long, 80);
+        assert!(cut.ends_with("word…") && cut.chars().count() <= 81, "{cut}");
+    }
+
+    #[test]
+    fn closings_start_on_a_whole_word() {
+        assert_eq!(closing("short text ", 80), "short text ");
+        assert_eq!(closing("one two three four ", 12), "…three four ");
+        assert_eq!(closing("…one two three four ", 11), "…three four ");
+        assert_eq!(closing("one two three four ", 10), "…four ");
+    }
 }

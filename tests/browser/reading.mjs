@@ -120,7 +120,8 @@ await check("a footnote and an editor's note stand in the margin beside their li
 
 await check("hovering a mention previews its entity; Escape closes it", async () => {
   const { page, context } = await open(PAGES.document, { width: 1440 });
-  const mention = page.locator(".doc-body a.mention[data-entity='cia']").first();
+  // The link alone says which entity: the script reads its id from the path.
+  const mention = page.locator(".doc-body a.mention[href$='entities/cia/']").first();
   await mention.hover();
   const preview = page.locator(".preview[role=tooltip]");
   await preview.waitFor({ state: "visible", timeout: 3000 });
@@ -129,6 +130,12 @@ await check("hovering a mention previews its entity; Escape closes it", async ()
   assert(await preview.locator("a[href*='entities/cia/']").count() === 1, "the preview links onward");
   await page.keyboard.press("Escape");
   await preview.waitFor({ state: "hidden", timeout: 2000 });
+  // The first mention in a section is styled by its kind, from its class.
+  const styles = await page.evaluate(() => ["person", "organization", "place"].map((kind) => {
+    const a = document.querySelector(`.doc-body a.mention.first.kind-${kind}`);
+    return a && getComputedStyle(a).textDecorationStyle;
+  }));
+  assert(styles.join() === "solid,double,dashed", `people solid, organisations double, places dashed: ${styles}`);
   await context.close();
 });
 

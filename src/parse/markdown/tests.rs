@@ -218,8 +218,9 @@ fn mentions_link_with_preview_data_and_record_their_place() {
         &registry(),
         &[],
     );
-    // The first mention in a section is marked; the preview record is shared, not repeated.
-    assert!(html.contains("<a class=\"mention first\" href=\"../entities/mullah-omar/\" data-entity=\"mullah-omar\" data-kind=\"person\">"), "{html}");
+    // The first mention in a section is marked, with its kind; the preview record
+    // is shared, not repeated, and found from the link.
+    assert!(html.contains("<a class=\"mention first kind-person\" href=\"../entities/mullah-omar/\">"), "{html}");
     assert!(!html.contains("data-summary"), "{html}");
     assert!(
         html.contains("href=\"../entities/jalaluddin-haqqani/\""),
@@ -270,7 +271,7 @@ fn citation_groups_render_as_printed() {
         &[],
         &bibliography(),
     );
-    assert!(html.contains("<span class=\"citation\">[<a class=\"cite\" href=\"../sources/ap-2002-06-09/\" data-key=\"ap-2002-06-09\">Associated Press, 6/9/2002</a>; <a class=\"cite\" href=\"../sources/gannon-2005/\" data-key=\"gannon-2005\" data-locator=\"pp. 161\">Gannon, 2005</a>, pp. 161]</span>"), "{html}");
+    assert!(html.contains("<span class=\"citation\">[<a class=\"cite\" href=\"../sources/ap-2002-06-09/\">Associated Press, 6/9/2002</a>; <a class=\"cite\" href=\"../sources/gannon-2005/\">Gannon, 2005</a>, pp. 161]</span>"), "{html}");
     assert_eq!(
         w.blocks[0].text,
         "It came from Pakistan. [Associated Press, 6/9/2002; Gannon, 2005, pp. 161]"
@@ -286,7 +287,7 @@ fn own_words_citations_and_unknown_keys() {
         &[],
         &bibliography(),
     );
-    assert!(w.footnote_html[0].contains("<a class=\"cite\" href=\"../sources/gannon-2005/\" data-key=\"gannon-2005\" data-locator=\"p. 1\">Gannon’s book (pp 1)</a>"), "{:?}", w.footnote_html[0]);
+    assert!(w.footnote_html[0].contains("<a class=\"cite\" href=\"../sources/gannon-2005/\" data-locator=\"p. 1\">Gannon’s book (pp 1)</a>"), "{:?}", w.footnote_html[0]);
     assert!(matches!(w.citations[0].place, Place::Footnote(ref l) if l == "1"));
     assert_eq!(
         w.diagnostics[0].message,
