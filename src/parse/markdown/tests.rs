@@ -220,7 +220,10 @@ fn mentions_link_with_preview_data_and_record_their_place() {
     );
     // The first mention in a section is marked, with its kind; the preview record
     // is shared, not repeated, and found from the link.
-    assert!(html.contains("<a class=\"mention first kind-person\" href=\"../entities/mullah-omar/\">"), "{html}");
+    assert!(
+        html.contains("<a class=\"mention first kind-person\" href=\"../entities/mullah-omar/\">"),
+        "{html}"
+    );
     assert!(!html.contains("data-summary"), "{html}");
     assert!(
         html.contains("href=\"../entities/jalaluddin-haqqani/\""),
