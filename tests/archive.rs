@@ -332,6 +332,31 @@ fn every_document_links_related_passages_in_other_documents() {
 }
 
 #[test]
+fn related_passages_name_each_document_once_with_short_openings() {
+    let site = build();
+    for (slug, _) in DOCUMENTS {
+        let page = site.page(&format!("{slug}/index.html"));
+        for list in page.select("details.related") {
+            let titles: Vec<String> = list
+                .select(&scraper::Selector::parse("li > cite").unwrap())
+                .map(text_of)
+                .collect();
+            let distinct: std::collections::BTreeSet<&String> = titles.iter().collect();
+            assert_eq!(distinct.len(), titles.len(), "{slug}: {titles:?}");
+            let passages: Vec<String> = list
+                .select(&scraper::Selector::parse("li > a").unwrap())
+                .map(text_of)
+                .collect();
+            assert!((1..=4).contains(&passages.len()), "{slug}: {passages:?}");
+            for passage in &passages {
+                assert!(passage.chars().count() <= 81, "{slug}: {passage}");
+                assert!(!passage.ends_with(" …"), "{slug}: cut on a word: {passage}");
+            }
+        }
+    }
+}
+
+#[test]
 fn the_entities_index_and_entity_pages_picture_who_is_connected() {
     let site = build();
     let index = site.page("entities/index.html");

@@ -592,6 +592,107 @@ fn mentions_link_every_spelling_longest_first_on_word_boundaries() {
     site.page("entities/index.html").contains("2 mentions");
 }
 
+/// An entity named twelve times in one document and twice in each of 29 more.
+fn popular_entity_archive() -> Archive {
+    let mut archive = entity_archive("Nothing here.");
+    for d in 0..30 {
+        let times = if d == 0 { 12 } else { 2 };
+        let body: String = (0..times)
+            .map(|p| format!("Paragraph {p} of document {d} names Mullah Omar once.\n\n"))
+            .collect();
+        archive = archive.document(
+            &format!("d{d:02}"),
+            &format!("+++\ntitle = \"D{d:02}\"\n+++\n\n{body}"),
+        );
+    }
+    archive
+}
+
+#[test]
+fn a_popular_entity_shows_twenty_mentions_in_context_and_links_every_other_paragraph() {
+    let site = popular_entity_archive().build();
+    let page = site.page("entities/mullah-omar/index.html");
+    page.has_text(".entity-facts dd:last-child", "70 in 30 documents");
+    // The contexts go round the documents in reading order: the first twenty
+    // documents show their first mention each, with the rest linked.
+    page.count(".kwic li mark", 20).count(".kwic li.more", 20);
+    assert_eq!(page.texts("h3 a")[..2], ["D00", "D01"]);
+    let more = page.texts(".kwic li.more");
+    assert_eq!(
+        more[0],
+        "and 11 more: ¶ 2 ¶ 3 ¶ 4 ¶ 5 ¶ 6 ¶ 7 ¶ 8 ¶ 9 ¶ 10 ¶ 11 ¶ 12"
+    );
+    assert_eq!(more[1], "and 1 more: ¶ 2");
+    // The last ten are listed by paragraph only.
+    page.has_text("#also-heading", "Also in 10 more documents")
+        .count(".also li", 10)
+        .has_text(".also li:first-child", "D20 ¶ 1 ¶ 2");
+    // Every paragraph that names him is linked from his page.
+    let linked: std::collections::BTreeSet<String> = page
+        .select(".kwic a, .also a")
+        .iter()
+        .filter_map(|a| a.value().attr("href"))
+        .map(str::to_string)
+        .collect();
+    for d in 0..30 {
+        let slug = format!("d{d:02}");
+        let doc = site.page(&format!("{slug}/index.html"));
+        for id in doc
+            .select(".doc-body p[id]")
+            .iter()
+            .filter_map(|p| p.value().attr("id"))
+        {
+            assert!(
+                linked.contains(&format!("../../{slug}/#{id}")),
+                "{slug}#{id} is not linked"
+            );
+        }
+    }
+}
+
+#[test]
+fn related_passages_need_more_in_common_than_a_name_found_everywhere() {
+    let mut archive = entity_archive("Nothing here.");
+    for d in 0..40 {
+        let text = if d < 2 {
+            "Mullah Omar met the Haqqani Network."
+        } else {
+            "Mullah Omar spoke."
+        };
+        archive = archive.document(
+            &format!("d{d:02}"),
+            &format!("+++\ntitle = \"D{d:02}\"\n+++\n\n{text}\n"),
+        );
+    }
+    let site = archive.build();
+    // A name in 40 of 41 paragraphs relates none of them on its own…
+    site.page("d05/index.html").count("details.related", 0);
+    // …but the two that also name the rarer network are related.
+    let page = site.page("d00/index.html");
+    page.count("details.related li", 1)
+        .has_text("details.related cite", "D01")
+        .has("details.related a[href^='../d01/#']");
+}
+
+#[test]
+fn a_source_cited_everywhere_lists_every_citation_with_its_locator() {
+    let mut archive = entity_archive("Nothing here.");
+    for d in 0..20 {
+        archive = archive.document(
+            &format!("d{d:02}"),
+            &format!("+++\ntitle = \"D{d:02}\"\n+++\n\nIt was so. [@gannon-2005, p. {d}]\n"),
+        );
+    }
+    let site = archive.build();
+    let page = site.page("sources/gannon-2005/index.html");
+    // Fifteen with the words before them, the other five by place and locator.
+    page.count(".kwic li", 15)
+        .count(".kwic .locator", 15)
+        .count(".also li", 5)
+        .has_text(".also li:first-child", "D15 ¶ 1, p. 15");
+    assert_eq!(page.texts(".kwic li")[0], "¶ 1 p. 0 It was so.");
+}
+
 #[test]
 fn check_reports_ambiguity_unknown_ids_shared_aliases_and_unmentioned_entities() {
     let archive = entity_archive("Haqqani spoke.");

@@ -76,7 +76,7 @@ impl<'a> DocView<'a> {
             .iter()
             .map(|(from, to)| (from.as_str(), to.as_str()))
             .collect();
-        let script_data = html::script_json(&serde_json::json!({
+        let mut script_data = serde_json::json!({
             "title": cited_title,
             "untitled": meta.title.is_none(),
             "supplied": title.supplied,
@@ -87,7 +87,13 @@ impl<'a> DocView<'a> {
             "site": config.title,
             "slug": doc.source.slug,
             "redirects": redirects,
-        }));
+        });
+        // What a document does not state, or is not, is left out: the script reads
+        // a missing field as no.
+        if let Some(fields) = script_data.as_object_mut() {
+            fields.retain(|_, v| !v.is_null() && *v != serde_json::Value::Bool(false));
+        }
+        let script_data = html::script_json(&script_data);
         let json_ld = html::script_json(&json_ld(doc, &cited_title, &canonical_url, config));
         let writer = Writer {
             here,

@@ -23,7 +23,7 @@ pub fn sitemap(config: &SiteConfig, pages: &[std::path::PathBuf]) -> Rendered {
             continue;
         };
         xml.push_str(&format!(
-            "  <url><loc>{}</loc></url>\n",
+            "<url><loc>{}</loc></url>\n",
             escape(&format!("{}{dir}", config.base_url))
         ));
     }
@@ -42,7 +42,7 @@ pub fn robots(config: &SiteConfig) -> Rendered {
 }
 
 /// An Atom feed of the documents, newest first (undated ones last), with their
-/// summaries. Dates are the documents' own publication dates, so the feed is
+/// summaries; entries are not indented, as a feed of an archive is long. Dates are the documents' own publication dates, so the feed is
 /// the same on every build of the same content.
 pub fn feed(config: &SiteConfig, documents: &[Document]) -> Rendered {
     let mut dated: Vec<(&Document, String)> = documents
@@ -80,21 +80,21 @@ pub fn feed(config: &SiteConfig, documents: &[Document]) -> Rendered {
         let url = Here::new(Page::Document(&doc.source.slug), config).canonical;
         let title = meta.title.as_deref().unwrap_or(&doc.incipit);
         xml.push_str(&format!(
-            "  <entry>\n    <title>{}</title>\n    <id>{url}</id>\n    <link href=\"{url}\"/>\n    <updated>{}</updated>\n",
+            "<entry>\n<title>{}</title>\n<id>{url}</id>\n<link href=\"{url}\"/>\n<updated>{}</updated>\n",
             escape(title),
             if date.is_empty() { updated.clone() } else { timestamp(&date) },
             url = escape(&url)
         ));
         for author in &meta.authors {
             xml.push_str(&format!(
-                "    <author><name>{}</name></author>\n",
+                "<author><name>{}</name></author>\n",
                 escape(author)
             ));
         }
         if let Some(summary) = &meta.summary {
-            xml.push_str(&format!("    <summary>{}</summary>\n", escape(summary)));
+            xml.push_str(&format!("<summary>{}</summary>\n", escape(summary)));
         }
-        xml.push_str("  </entry>\n");
+        xml.push_str("</entry>\n");
     }
     xml.push_str("</feed>\n");
     file(FEED, xml)
