@@ -156,10 +156,7 @@ pub(crate) fn site_with(checked: &Checked, renderer: &render::Renderer) -> Resul
     let mut pages = renderer.render(&input)?;
     let data = render::data(&input)
         .into_iter()
-        .map(|(path, json)| write::Asset {
-            path,
-            bytes: json.into_bytes(),
-        });
+        .map(|(path, bytes)| write::Asset { path, bytes });
     let assets = write::assets(
         &checked.archive.root,
         data.chain([

@@ -174,12 +174,7 @@ impl Renderer {
         let mut pages = vec![
             context.page(Page::Home, "home.html", "documents", &summaries)?,
             context.page(Page::NotFound, "404.html", "nothing", &())?,
-            context.page(
-                Page::Search,
-                "search.html",
-                "search",
-                &search::SearchView::new(site, &catalog),
-            )?,
+            context.page(Page::Search, "search.html", "nothing", &())?,
         ];
         let rendered: Result<Vec<Rendered>, Failure> = documents
             .par_iter()
@@ -257,13 +252,16 @@ impl Selection {
 }
 
 /// The files of data the page script reads, each relative to the output root:
-/// `previews.json` (hover and focus previews) and `search.json` (the search index).
-pub fn data(site: &Site) -> Vec<(PathBuf, String)> {
+/// `previews.json` (hover and focus previews) and the search index's files under
+/// `search/` (see `search`).
+pub fn data(site: &Site) -> Vec<(PathBuf, Vec<u8>)> {
     let catalog = Catalog::new(site);
-    vec![
-        ("previews.json".into(), previews::json(site, &catalog)),
-        ("search.json".into(), search::json(site, &catalog)),
-    ]
+    let mut files = vec![(
+        "previews.json".into(),
+        previews::json(site, &catalog).into_bytes(),
+    )];
+    files.extend(search::files(site, &catalog));
+    files
 }
 
 /// A document's neighbours in the archive's order, for previous/next links.

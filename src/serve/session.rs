@@ -173,8 +173,8 @@ impl Session {
         for page in pages {
             files.insert(slashed(&page.path), Arc::new(page.html.into_bytes()));
         }
-        for (path, json) in data {
-            files.insert(slashed(&path), Arc::new(json.into_bytes()));
+        for (path, bytes) in data {
+            files.insert(slashed(&path), Arc::new(bytes));
         }
         Ok(self.keep(checked, renderer, Arc::new(files), written))
     }
