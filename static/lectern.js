@@ -250,6 +250,18 @@
       return files[name];
     }
     function json(data) { return JSON.parse(new TextDecoder().decode(data)); }
+    // A record file (src/render/search/files.rs): each record with its heading
+    // (left out when it is the previous one's) and its URL filled in.
+    function recordFile(data) {
+      var file = json(data), slugs = {}, heading = "";
+      file.slugs.forEach(function (pair) { slugs[pair[0]] = pair[1]; });
+      return file.records.map(function (r) {
+        if (r.h === undefined) r.h = heading;
+        else heading = r.h;
+        if (r.a !== undefined) r.u = slugs[r.d] + "/#" + r.a;
+        return r;
+      });
+    }
     function bytes(data) { return data; }
 
     var meta = null;
@@ -407,7 +419,7 @@
             var weight = pair[1] * Math.log(1 + (n - e.count + 0.5) / (e.count + 0.5));
             for (var j = 0; j < e.count; j++) {
               var r = e.records[j], code = e.codes[j], tf = code >> 2;
-              var length = Math.pow(2, lengths[r + 1] / 8) - 1;
+              var length = Math.pow(2, lengths[r + 1] / 2) - 1;
               var score = weight * ((tf ? tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / average)) : 0) + (code & 3 ? HEADING : 0));
               var hit = scores.get(r);
               if (!hit) scores.set(r, hit = { id: r, per: new Array(terms.length).fill(0) });
@@ -442,7 +454,7 @@
     var pages = {};
     function details(id) {
       var chunk = Math.floor(id / meta.chunk);
-      return load("records/" + chunk + ".json.gz", json).then(function (records) {
+      return load("records/" + chunk + ".json.gz", recordFile).then(function (records) {
         var record = records[id - chunk * meta.chunk];
         if (record.t !== undefined) return { record: record, text: record.t };
         var split = record.u.indexOf("#");

@@ -108,7 +108,8 @@ impl<'a> Index<'a> {
             .find(|e| e.word == word)
     }
 
-    /// What a result shows of record `id`.
+    /// What a result shows of record `id`, its heading and URL filled in as the
+    /// script fills them.
     fn record(&self, id: usize) -> Value {
         let chunk = self.meta["chunk"].as_u64().unwrap() as usize;
         let file = gunzip(
@@ -116,7 +117,25 @@ impl<'a> Index<'a> {
                 .site
                 .bytes(&format!("search/records/{}.json.gz", id / chunk)),
         );
-        let records: Value = serde_json::from_slice(&file).expect("a record file is JSON");
+        let file: Value = serde_json::from_slice(&file).expect("a record file is JSON");
+        let slugs: std::collections::BTreeMap<u64, &str> = file["slugs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|pair| (pair[0].as_u64().unwrap(), pair[1].as_str().unwrap()))
+            .collect();
+        let mut heading = Value::from("");
+        let mut records = file["records"].as_array().unwrap().clone();
+        for record in &mut records {
+            match record.get("h") {
+                Some(h) => heading = h.clone(),
+                None => record["h"] = heading.clone(),
+            }
+            if let Some(a) = record.get("a").and_then(Value::as_str) {
+                let slug = slugs[&record["d"].as_u64().unwrap()];
+                record["u"] = Value::from(format!("{slug}/#{a}"));
+            }
+        }
         records[id % chunk].clone()
     }
 
@@ -196,7 +215,23 @@ fn a_word_of_a_paragraph_finds_that_paragraph() {
             .unwrap_or_else(|| panic!("{word} lists {want}"));
         assert!(entry.codes[at] >> 2 >= 1, "{word} stands in its text");
     }
-    let record = index.record(index.entry("handed").unwrap().records[0]);
+    // Its length, for ranking: `round(2 · log2(1 + words))`.
+    let lengths = gunzip(&site.bytes("search/lengths.bin.gz"));
+    assert_eq!(lengths.len(), index.records() + 1);
+    let r = index.entry("handed").unwrap().records[0];
+    let page = site.page(&format!("{slug}/index.html"));
+    let text = text_of(page.one(&format!("[id='{id}']")));
+    let words = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .count();
+    let want = (2.0 * (1.0 + words as f64).log2()).round() as i32;
+    assert!(
+        (i32::from(lengths[r + 1]) - want).abs() <= 1,
+        "{} for {words} words",
+        lengths[r + 1]
+    );
+    let record = index.record(r);
     assert_eq!(record["k"], "p");
     assert!(record["n"].as_u64().is_some(), "a paragraph has its number");
     assert!(
@@ -245,6 +280,37 @@ fn words_are_folded_as_the_script_folds_them() {
 fn headings_and_footnotes_are_records_too() {
     let site = common::repository_site();
     let index = Index::read(site);
+    // A section's heading is a record, and the paragraphs under it are found by
+    // its words too, as their heading.
+    let slug = "al-qaeda-and-the-afghan-taliban";
+    let id = block_holding(site, &format!("{slug}/index.html"), "Much in Common");
+    let common = index.entry("common").unwrap();
+    let heading = common
+        .records
+        .iter()
+        .position(|&r| index.url(r) == format!("{slug}/#{id}"))
+        .expect("the heading is a record");
+    let record = index.record(common.records[heading]);
+    assert_eq!((record["h"].as_str(), record.get("n")), (Some(""), None));
+    assert!(
+        common.codes[heading] >> 2 >= 1,
+        "its own words are its text"
+    );
+    let under: Vec<Value> = common
+        .records
+        .iter()
+        .zip(&common.codes)
+        .filter(|(_, code)| *code & 3 >= 1)
+        .map(|(&r, _)| index.record(r))
+        .filter(|r| r["u"].as_str().unwrap().starts_with(slug))
+        .collect();
+    assert!(under.len() > 2, "{under:?}");
+    assert!(
+        under
+            .iter()
+            .all(|r| r["h"] == "Much in Common" && r["n"].is_u64())
+    );
+
     // An entity is found by its name, as a heading.
     let omar = index.entry("omar").unwrap();
     let entity = omar

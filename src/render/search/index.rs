@@ -258,7 +258,7 @@ pub fn varint(out: &mut Vec<u8>, mut n: u32) {
 mod tests {
     use std::borrow::Cow;
 
-    use super::super::records::{Kind, Record};
+    use super::super::records::{Kind, Place, Record};
     use super::*;
 
     fn record(heading: &'static str, text: &'static str, entities: Vec<usize>) -> Record<'static> {
@@ -266,7 +266,7 @@ mod tests {
             kind: Kind::Block,
             document: Some(0),
             number: None,
-            url: String::new(),
+            place: Place::Page(String::new()),
             heading: Cow::Borrowed(heading),
             text: Cow::Borrowed(text),
             entities,

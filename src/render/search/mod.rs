@@ -25,9 +25,10 @@
 //! - `terms/<i>.bin.gz`: the words from `terms[i]` up to `terms[i + 1]`, each with
 //!   its records (see `files::terms`). Words are in code point order, so the
 //!   words a prefix begins are together, in one file or two.
-//! - `records/<i>.json.gz`: records `i * chunk` onwards: URL, kind, document,
-//!   number, heading, and an entity's or source's words. A document's words
-//!   are on its page, which a result fetches to show them.
+//! - `records/<i>.json.gz`: records `i * chunk` onwards (see `files::Shown`):
+//!   kind, place (document and id, or page), number, heading, and an entity's or
+//!   source's words. A document's words are on its page, which a result fetches
+//!   to show them.
 //! - `lengths.bin.gz`: every record's length, for ranking (see `files::lengths`).
 //!
 //! Every URL is relative to the site root; the script prefixes the way back to

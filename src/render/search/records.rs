@@ -24,8 +24,9 @@ pub struct Record<'a> {
     pub document: Option<usize>,
     /// Its paragraph or note number.
     pub number: Option<usize>,
-    /// Relative to the site root: `slug/#id`, `entities/id/`, `sources/key/`.
-    pub url: String,
+    /// Where it is: a document's block or note (by slug and id), or a page
+    /// (`entities/id/`, `sources/key/`, relative to the site root).
+    pub place: Place<'a>,
     /// What a result is titled by, searched with more weight: the section a
     /// block stands under (none for a heading itself), an entity's name, a
     /// source's label.
@@ -35,6 +36,12 @@ pub struct Record<'a> {
     /// Entities it names, and sources it cites (indexes, ascending).
     pub entities: Vec<usize>,
     pub sources: Vec<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Place<'a> {
+    Block { slug: &'a str, id: &'a str },
+    Page(String),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,7 +99,7 @@ pub fn records<'a>(site: &'a Site, catalog: &'a Catalog) -> (Vec<Record<'a>>, Ve
             kind: Kind::Entity,
             document: None,
             number: None,
-            url: Page::Entity(&entity.id).dir(),
+            place: Place::Page(Page::Entity(&entity.id).dir()),
             heading: Cow::Borrowed(name.name),
             text,
             entities: vec![i],
@@ -104,7 +111,7 @@ pub fn records<'a>(site: &'a Site, catalog: &'a Catalog) -> (Vec<Record<'a>>, Ve
             kind: Kind::Source,
             document: None,
             number: None,
-            url: Page::Source(&source.key).dir(),
+            place: Place::Page(Page::Source(&source.key).dir()),
             heading: Cow::Borrowed(name.label.as_str()),
             text: Cow::Owned(clip(&plain(&super::super::source::reference_html(source)))),
             entities: Vec::new(),
@@ -153,7 +160,10 @@ fn document<'a>(
             kind: Kind::Block,
             document: Some(d),
             number: block.number,
-            url: format!("{slug}/#{}", block.id),
+            place: Place::Block {
+                slug,
+                id: &block.id,
+            },
             heading: Cow::Borrowed(if heading { "" } else { section }),
             text: Cow::Borrowed(&block.text),
             entities,
@@ -176,7 +186,7 @@ fn document<'a>(
             kind: Kind::Footnote,
             document: Some(d),
             number: Some(note.number),
-            url: format!("{slug}/#{}", note.id),
+            place: Place::Block { slug, id: &note.id },
             heading: Cow::Borrowed(""),
             text: Cow::Owned(plain(&writer.write(&note.body))),
             entities,
