@@ -236,10 +236,7 @@ fn make_site(
     rendered?;
     let data: Vec<write::Asset> = data
         .into_iter()
-        .map(|(path, json)| write::Asset {
-            path,
-            bytes: json.into_bytes(),
-        })
+        .map(|(path, bytes)| write::Asset { path, bytes })
         .collect();
     let data_paths = data.iter().map(|a| slashed(&a.path)).collect();
     assets.extend(data);

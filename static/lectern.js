@@ -1,7 +1,7 @@
 // lectern's page script. The site reads fully without it; it adds, on every page:
 // 1. the theme toggle (the system's, light or dark), remembered across pages;
-// 2. `/` to focus the search box, and the search page itself (MiniSearch over
-//    search.json, both fetched from this site only when a reader searches);
+// 2. `/` to focus the search box, and the search page itself (over the index's
+//    small files under search/, fetched from this site as a query needs them);
 // 3. previews of mentions, citations, footnotes and cross-references on hover and
 //    keyboard focus, from previews.json, fetched once; Escape closes them;
 // and on document pages:
@@ -81,23 +81,16 @@
     box.select();
   });
 
-  function loadScript(src) {
-    return new Promise(function (resolve, reject) {
-      var element = document.createElement("script");
-      element.src = src;
-      element.onload = resolve;
-      element.onerror = reject;
-      document.head.appendChild(element);
-    });
-  }
-
   function escapeHtml(text) {
     return text.replace(/[&<>"']/g, function (c) {
       return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
     });
   }
   function escapeRegExp(text) { return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); }
-  function words(text) { return text.toLowerCase().split(/[\s\p{P}\p{S}]+/u).filter(Boolean); }
+  // Words as the index has them (src/render/search/words.rs): runs of letters and
+  // digits, decomposed with their marks dropped, lower-cased, a final sigma as any other.
+  function fold(text) { return text.normalize("NFD").replace(/\p{M}+/gu, "").toLowerCase().replace(/ς/g, "σ"); }
+  function words(text) { return fold(text).split(/[^\p{Alphabetic}\p{N}]+/u).filter(Boolean); }
   function folded(text) { return words(text).join(" "); }
 
   // A pattern matching the searched words (and words they begin), longest first.
@@ -108,30 +101,125 @@
     return new RegExp("(" + unique.map(escapeRegExp).join("|") + ")[\\p{L}\\p{N}]*", "giu");
   }
 
-  function excerpt(text, query, pattern) {
-    var at = text.toLowerCase().indexOf(query.toLowerCase());
-    if (at < 0 && pattern) {
-      pattern.lastIndex = 0;
-      var found = pattern.exec(text);
-      at = found ? found.index : 0;
+  // `text` as HTML, with every word that `hit` takes (given it folded) marked;
+  // and where the first one starts.
+  var WORD = /[\p{Alphabetic}\p{N}][\p{Alphabetic}\p{N}\p{M}]*/gu;
+  function marked(text, hit) {
+    var out = "", last = 0, first = -1, m;
+    WORD.lastIndex = 0;
+    while ((m = WORD.exec(text)) !== null) {
+      if (!hit(fold(m[0]))) continue;
+      if (first < 0) first = m.index;
+      out += escapeHtml(text.slice(last, m.index)) + "<mark>" + escapeHtml(m[0]) + "</mark>";
+      last = m.index + m[0].length;
     }
-    at = Math.max(at, 0);
+    return { html: out + escapeHtml(text.slice(last)), first: first };
+  }
+
+  // About 320 characters of `text` around the words searched, marked.
+  function excerpt(text, query, hit) {
+    var at = text.toLowerCase().indexOf(query.toLowerCase());
+    if (at < 0) at = Math.max(marked(text, hit).first, 0);
     var start = Math.max(0, at - 90);
     var end = Math.min(text.length, at + 230);
     if (start > 0) start = text.indexOf(" ", start) + 1 || start;
     if (end < text.length) end = text.lastIndexOf(" ", end) > at ? text.lastIndexOf(" ", end) : end;
-    var shown = escapeHtml(text.slice(start, end));
-    if (pattern) shown = shown.replace(pattern, "<mark>$&</mark>");
-    return (start > 0 ? "… " : "") + shown + (end < text.length ? " …" : "");
+    return (start > 0 ? "… " : "") + marked(text.slice(start, end), hit).html + (end < text.length ? " …" : "");
+  }
+
+  // Whether `a` and `b` are at most `max` edits apart.
+  function near(a, b, max) {
+    if (Math.abs(a.length - b.length) > max) return false;
+    var previous = [], i, j;
+    for (j = 0; j <= b.length; j++) previous[j] = j;
+    for (i = 1; i <= a.length; i++) {
+      var current = [i], best = i;
+      for (j = 1; j <= b.length; j++) {
+        current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        if (current[j] < best) best = current[j];
+      }
+      if (best > max) return false;
+      previous = current;
+    }
+    return previous[b.length] <= max;
+  }
+
+  // Code point order, the order the index sorts its words in (UTF-16 order is not).
+  function unit(c) { return c >= 0xd800 && c <= 0xdfff ? c + 0x2000 : c >= 0xe000 ? c - 0x800 : c; }
+  function compare(a, b) {
+    for (var i = 0; i < a.length && i < b.length; i++) {
+      var x = a.charCodeAt(i), y = b.charCodeAt(i);
+      if (x !== y) return unit(x) - unit(y);
+    }
+    return a.length - b.length;
+  }
+
+  function varint(reader) {
+    var n = 0, scale = 1, b;
+    do {
+      b = reader.data[reader.at++];
+      n += (b & 127) * scale;
+      scale *= 128;
+    } while (b & 128);
+    return n;
+  }
+
+  // A term file (src/render/search/files.rs): its words, each list decoded when asked for.
+  function termFile(data) {
+    if (data[0] !== 1) throw new Error("unknown term file format " + data[0]);
+    var reader = { data: data, at: 1 };
+    var count = varint(reader), list = [], entries = new Map(), decoder = new TextDecoder();
+    for (var i = 0; i < count; i++) {
+      var length = varint(reader);
+      var word = decoder.decode(data.subarray(reader.at, reader.at + length));
+      reader.at += length;
+      list.push({ word: word, count: varint(reader), size: varint(reader) });
+    }
+    list.forEach(function (entry) {
+      entry.at = reader.at;
+      reader.at += entry.size;
+      entries.set(entry.word, entry);
+    });
+    return { data: data, list: list, entries: entries };
+  }
+  // The records holding a word, ascending, and how often it stands in each: the
+  // count code is `text << 2 | min(heading, 3)`, and once in the text is the common one.
+  var COMMON = 4;
+  function postings(file, entry) {
+    if (!entry.records) {
+      var reader = { data: file.data, at: entry.at }, i, record = -1;
+      entry.records = new Uint32Array(entry.count);
+      entry.codes = new Uint32Array(entry.count);
+      for (i = 0; i < entry.count; i++) entry.records[i] = record += varint(reader) + 1;
+      // Counts come as runs of the common one, each but the last followed by another
+      // (the filters' entries have none).
+      if (entry.word.charAt(0) !== "#") {
+        for (i = 0; i < entry.count;) {
+          for (var run = varint(reader); run > 0; run--) entry.codes[i++] = COMMON;
+          if (i < entry.count) entry.codes[i++] = varint(reader);
+        }
+      }
+    }
+    return entry;
   }
 
   var searchForm = document.querySelector("form.search-form");
   if (searchForm) setUpSearch(searchForm);
 
+  // The search page. The index is a set of small files (src/render/search/mod.rs):
+  // the meta file, fetched at once (it fills the filters); for a query, the term
+  // files holding its words and the records' lengths; for the results shown, their
+  // record files and their documents' pages, which hold the paragraphs' words.
   function setUpSearch(form) {
+    var BATCH = 20, K1 = 1.2, B = 0.75, HEADING = 1, PREFIX = 0.4, FUZZY = 0.3, PHRASE = 8;
     var input = form.querySelector("input[type=search]");
     var status = document.getElementById("search-status");
     var list = document.getElementById("search-results");
+    var more = make("button", "search-more", "Show more results");
+    more.type = "button";
+    more.hidden = true;
+    list.after(more);
+    var base = new URL(form.getAttribute("data-index") || root + "search/", location.href).href;
     var filters = {
       document: form.querySelector("select[name=document]"),
       entity: form.querySelector("select[name=entity]"),
@@ -141,112 +229,296 @@
     input.value = params.get("q") || "";
     var header = document.getElementById("site-q");
     if (header) header.value = input.value;
-    Object.keys(filters).forEach(function (name) {
-      var select = filters[name];
-      if (select && params.get(name)) select.value = params.get(name);
-      if (select) select.addEventListener("change", run);
-    });
-    var ready = null;
-    function load() {
-      if (!ready) {
-        status.textContent = "Loading the index…";
-        ready = Promise.all([
-          window.MiniSearch ? null : loadScript(root + "minisearch.min.js"),
-          fetch(root + "search.json").then(function (r) { return r.json(); })
-        ]).then(function (loaded) {
-          var index = loaded[1];
-          var engine = new window.MiniSearch({ fields: ["h", "t"], storeFields: [] });
-          engine.addAll(index.records.map(function (r, id) { return { id: id, h: r.h || "", t: r.t }; }));
-          return { engine: engine, index: index };
-        });
-      }
-      return ready;
-    }
-    var timer = 0;
-    input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 160); });
-    input.addEventListener("focus", load, { once: true });
-    form.addEventListener("submit", function (event) { event.preventDefault(); run(); });
-    if (input.value) run();
 
-    function run() {
-      var query = input.value.trim();
-      var chosen = {};
-      var state = new URLSearchParams();
-      if (query) state.set("q", query);
+    var files = {};
+    // A file of the index, fetched once and read with `read`.
+    function load(name, read) {
+      if (!files[name]) {
+        var url = base + name + (meta ? "?v=" + meta.version : "");
+        files[name] = fetch(url, meta ? {} : { cache: "no-cache" }).then(function (response) {
+          if (!response.ok) throw new Error(response.status + " " + url);
+          return response.arrayBuffer();
+        }).then(function (buffer) {
+          var data = new Uint8Array(buffer);
+          // A host may have decompressed it on the way.
+          if (data[0] !== 0x1f || data[1] !== 0x8b) return data;
+          var stream = new Blob([data]).stream().pipeThrough(new DecompressionStream("gzip"));
+          return new Response(stream).arrayBuffer().then(function (b) { return new Uint8Array(b); });
+        }).then(read);
+        files[name].catch(function () { delete files[name]; });
+      }
+      return files[name];
+    }
+    function json(data) { return JSON.parse(new TextDecoder().decode(data)); }
+    // A record file (src/render/search/files.rs): each record with its heading
+    // (left out when it is the previous one's) and its URL filled in.
+    function recordFile(data) {
+      var file = json(data), slugs = {}, heading = "";
+      file.slugs.forEach(function (pair) { slugs[pair[0]] = pair[1]; });
+      return file.records.map(function (r) {
+        if (r.h === undefined) r.h = heading;
+        else heading = r.h;
+        if (r.a !== undefined) r.u = slugs[r.d] + "/#" + r.a;
+        return r;
+      });
+    }
+    function bytes(data) { return data; }
+
+    var meta = null;
+    var ready = load("meta.json.gz", json).then(function (loaded) {
+      if (loaded.format !== 1) throw new Error("unknown index format " + loaded.format);
+      loaded.starts = [0];
+      loaded.counts.forEach(function (n, d) { loaded.starts.push(loaded.starts[d] + n); });
+      fill(filters.document, loaded.documents.map(function (title, d) { return [d, title]; }));
+      fill(filters.entity, loaded.entities);
+      fill(filters.source, loaded.sources);
+      meta = loaded;
+      return loaded;
+    });
+    function fill(select, choices) {
+      if (!select) return;
+      var options = document.createDocumentFragment();
+      choices.forEach(function (choice) {
+        var option = make("option", "", choice[1]);
+        option.value = String(choice[0]);
+        options.appendChild(option);
+      });
+      select.appendChild(options);
+    }
+    ready.then(function () {
       Object.keys(filters).forEach(function (name) {
         var select = filters[name];
-        chosen[name] = select && select.value !== "" ? Number(select.value) : null;
-        if (chosen[name] !== null) state.set(name, select.value);
+        if (select && params.get(name)) select.value = params.get(name);
       });
-      history.replaceState(null, "", "?" + state.toString() + location.hash);
-      if (!query) {
-        list.innerHTML = "";
-        status.textContent = "Type a few words: results come from every document, entity and source.";
-        return;
+    }, function () {});
+    Object.keys(filters).forEach(function (name) {
+      if (filters[name]) filters[name].addEventListener("change", run);
+    });
+
+    var timer = 0;
+    var generation = 0;
+    var current = null;
+    input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 160); });
+    input.addEventListener("focus", function () {
+      ready.then(function () { return load("lengths.bin.gz", bytes); }).catch(function () {});
+    }, { once: true });
+    form.addEventListener("submit", function (event) { event.preventDefault(); run(); });
+    more.addEventListener("click", function () {
+      if (current) show(current, current.shown, generation);
+    });
+    if (input.value) run();
+    else ready.catch(failed);
+
+    function failed() { status.textContent = "The search index could not be loaded."; }
+
+    function run() {
+      var mine = ++generation;
+      current = null;
+      more.hidden = true;
+      if (!meta && input.value.trim()) status.textContent = "Loading the index…";
+      // The filters' choices come with the index: read them once they are there.
+      ready.then(function () {
+        if (mine !== generation) return;
+        var query = input.value.trim();
+        var chosen = {};
+        var state = new URLSearchParams();
+        if (query) state.set("q", query);
+        Object.keys(filters).forEach(function (name) {
+          var select = filters[name];
+          chosen[name] = select && select.value !== "" ? Number(select.value) : null;
+          if (chosen[name] !== null) state.set(name, select.value);
+        });
+        history.replaceState(null, "", "?" + state.toString() + location.hash);
+        if (!query) {
+          list.innerHTML = "";
+          status.textContent = "Type a few words: results come from every document, entity and source.";
+          return;
+        }
+        return find(query, chosen).then(function (found) {
+          if (mine !== generation) return;
+          list.innerHTML = "";
+          current = found;
+          return show(found, 0, mine);
+        });
+      }).catch(function () { if (mine === generation) failed(); });
+    }
+
+    // The term file that holds `word`, if the index has it.
+    function fileOf(word) {
+      var low = 0, high = meta.terms.length - 1;
+      while (low < high) {
+        var middle = (low + high + 1) >> 1;
+        if (compare(meta.terms[middle], word) <= 0) low = middle;
+        else high = middle - 1;
       }
-      load().then(function (loaded) {
-        if (input.value.trim() !== query) return;
-        show(loaded, query, chosen);
-      }, function () {
-        status.textContent = "The search index could not be loaded.";
+      return low;
+    }
+
+    // Every record matching `query` within the filters, best first: those holding
+    // every word (the last one as typed so far, so any word it begins; the longer
+    // ones also within a few letters), else those holding any.
+    function find(query, chosen) {
+      var terms = words(query).filter(function (t, i, all) { return all.indexOf(t) === i; });
+      var last = terms.length - 1;
+      var wanted = {};
+      terms.forEach(function (term, i) {
+        wanted[fileOf(term)] = true;
+        if (i === last && term.length > 2) {
+          for (var f = fileOf(term); f <= fileOf(term + "\u{10FFFF}"); f++) wanted[f] = true;
+        }
+      });
+      var only = [];
+      if (chosen.entity !== null) only.push("#e" + chosen.entity);
+      if (chosen.source !== null) only.push("#s" + chosen.source);
+      only.forEach(function (word) { wanted[fileOf(word)] = true; });
+      var names = Object.keys(wanted);
+      return Promise.all([load("lengths.bin.gz", bytes)].concat(names.map(function (f) {
+        return load("terms/" + f + ".bin.gz", termFile);
+      }))).then(function (loaded) {
+        var lengths = loaded[0];
+        var byFile = {};
+        names.forEach(function (f, i) { byFile[f] = loaded[i + 1]; });
+        var entry = function (word) {
+          var file = byFile[fileOf(word)];
+          var found = file && file.entries.get(word);
+          return found ? postings(file, found) : null;
+        };
+        var matched = [];
+        var expansions = terms.map(function (term, i) {
+          var found = [], seen = {};
+          var add = function (file, e, weight) {
+            if (seen[e.word] || e.word.charAt(0) === "#") return;
+            seen[e.word] = true;
+            matched.push(e.word);
+            found.push([postings(file, e), weight]);
+          };
+          var file = byFile[fileOf(term)];
+          var exact = file.entries.get(term);
+          if (exact) add(file, exact, 1);
+          if (i === last && term.length > 2) {
+            for (var f = fileOf(term); f <= fileOf(term + "\u{10FFFF}"); f++) {
+              byFile[f].list.forEach(function (e) { if (e.word.lastIndexOf(term, 0) === 0) add(byFile[f], e, PREFIX); });
+            }
+          }
+          if (term.length > 4) {
+            var max = Math.floor(term.length * 0.2);
+            file.list.forEach(function (e) { if (!seen[e.word] && near(term, e.word, max)) add(file, e, FUZZY); });
+          }
+          return found;
+        });
+        var sets = only.map(function (word) { var e = entry(word); return new Set(e ? e.records : []); });
+        var starts = meta.starts, d = chosen.document;
+        var allowed = function (r) {
+          if (d !== null && (r < starts[d] || r >= starts[d + 1])) return false;
+          return sets.every(function (set) { return set.has(r); });
+        };
+        var scores = new Map(), n = meta.records, average = meta.average || 1;
+        expansions.forEach(function (found, q) {
+          found.forEach(function (pair) {
+            var e = pair[0];
+            var weight = pair[1] * Math.log(1 + (n - e.count + 0.5) / (e.count + 0.5));
+            for (var j = 0; j < e.count; j++) {
+              var r = e.records[j], code = e.codes[j], tf = code >> 2;
+              var length = Math.pow(2, lengths[r + 1] / 2) - 1;
+              var score = weight * ((tf ? tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / average)) : 0) + (code & 3 ? HEADING : 0));
+              var hit = scores.get(r);
+              if (!hit) scores.set(r, hit = { id: r, per: new Array(terms.length).fill(0) });
+              if (score > hit.per[q]) hit.per[q] = score;
+            }
+          });
+        });
+        var all = [], every = [];
+        scores.forEach(function (hit) {
+          if (!allowed(hit.id)) return;
+          var held = 0;
+          hit.score = 0;
+          hit.per.forEach(function (s) { if (s > 0) { held++; hit.score += s; } });
+          all.push(hit);
+          if (held === terms.length) every.push(hit);
+        });
+        var results = every.length ? every : all;
+        results.sort(function (a, b) { return b.score - a.score || a.id - b.id; });
+        var prefix = terms[last] || "";
+        return {
+          query: query,
+          results: results,
+          shown: 0,
+          hit: function (word) {
+            return word.length > 1 && (matched.indexOf(word) >= 0 || (prefix.length > 2 && word.lastIndexOf(prefix, 0) === 0));
+          }
+        };
       });
     }
 
-    function show(loaded, query, chosen) {
-      var records = loaded.index.records;
-      var filter = function (result) {
-        var r = records[result.id];
-        return (chosen.document === null || r.d === chosen.document) &&
-          (chosen.entity === null || (r.e || []).indexOf(chosen.entity) !== -1) &&
-          (chosen.source === null || (r.s || []).indexOf(chosen.source) !== -1);
-      };
-      var options = {
-        prefix: function (term) { return term.length > 2; },
-        fuzzy: function (term) { return term.length > 4 ? 0.2 : false; },
-        boost: { h: 2 },
-        filter: filter
-      };
-      var results = loaded.engine.search(query, Object.assign({ combineWith: "AND" }, options));
-      if (!results.length) results = loaded.engine.search(query, Object.assign({ combineWith: "OR" }, options));
-      // The paragraph that holds the very words searched for comes first.
-      var phrase = folded(query);
-      results.forEach(function (result) {
-        if (phrase && folded(records[result.id].t).indexOf(phrase) !== -1) result.score *= 8;
-      });
-      results.sort(function (a, b) { return b.score - a.score; });
-      var shown = results.slice(0, 60);
-      list.innerHTML = "";
-      shown.forEach(function (result) {
-        var r = records[result.id];
-        var terms = words(query).concat(result.terms || []);
-        var pattern = wordPattern(terms);
-        var item = make("li");
-        var where = make("span", "where");
-        var title = make("span", "result-title");
-        if (r.k === "entity" || r.k === "source") {
-          where.textContent = r.k === "entity" ? "Person, organisation or place" : "Source";
-          title.textContent = r.h;
-        } else {
-          where.textContent = loaded.index.documents[r.d] + (r.h ? " · " + r.h : "");
-          title.textContent = r.k === "note" ? "Note " + r.n : r.n ? "¶ " + r.n : "Section";
+    // What a result shows: its record, and its words (a document's from its page).
+    var pages = {};
+    function details(id) {
+      var chunk = Math.floor(id / meta.chunk);
+      return load("records/" + chunk + ".json.gz", recordFile).then(function (records) {
+        var record = records[id - chunk * meta.chunk];
+        if (record.t !== undefined) return { record: record, text: record.t };
+        var split = record.u.indexOf("#");
+        var page = record.u.slice(0, split);
+        if (!pages[page]) {
+          pages[page] = fetch(root + page).then(function (response) {
+            if (!response.ok) throw new Error(response.status + " " + page);
+            return response.text();
+          }).then(function (text) { return new DOMParser().parseFromString(text, "text/html"); });
         }
-        var split = r.u.indexOf("#");
-        var href = split < 0 ? root + r.u
-          : root + r.u.slice(0, split) + "?hl=" + encodeURIComponent(query) + r.u.slice(split);
-        var link = make("a");
-        link.href = href;
-        link.appendChild(title);
-        item.appendChild(where);
-        item.appendChild(link);
-        var text = make("p");
-        text.innerHTML = excerpt(r.t, query, pattern);
-        item.appendChild(text);
-        list.appendChild(item);
+        return pages[page].then(function (doc) {
+          var block = doc.getElementById(decodeURIComponent(record.u.slice(split + 1)));
+          return { record: record, text: block ? readingText(block) : "" };
+        }, function () { return { record: record, text: "" }; });
       });
-      var count = results.length;
-      status.textContent = count === 0 ? "Nothing found for “" + query + "”."
-        : count + (count === 1 ? " result" : " results") + " for “" + query + "”" +
-          (count > shown.length ? ", the first " + shown.length + " shown." : ".");
+    }
+
+    // Shows the next results of `found` from `from`: among them, those holding the
+    // very words searched, in order, come first.
+    function show(found, from, mine) {
+      var batch = found.results.slice(from, from + BATCH);
+      more.hidden = true;
+      return Promise.all(batch.map(function (hit) { return details(hit.id); })).then(function (shown) {
+        if (mine !== generation) return;
+        var phrase = folded(found.query);
+        var order = shown.map(function (s, i) {
+          var boost = phrase.indexOf(" ") > 0 && folded(s.text).indexOf(phrase) !== -1 ? PHRASE : 1;
+          return { s: s, score: batch[i].score * boost, i: i };
+        });
+        order.sort(function (a, b) { return b.score - a.score || a.i - b.i; });
+        var firstLink = null;
+        order.forEach(function (o) {
+          var r = o.s.record;
+          var item = make("li");
+          var where = make("span", "where");
+          var title = make("span", "result-title");
+          if (r.k === "entity" || r.k === "source") {
+            where.textContent = r.k === "entity" ? "Person, organisation or place" : "Source";
+            title.textContent = r.h;
+          } else {
+            where.textContent = meta.documents[r.d] + (r.h ? " · " + r.h : "");
+            title.textContent = r.k === "note" ? "Note " + r.n : r.n ? "¶ " + r.n : "Section";
+          }
+          var split = r.u.indexOf("#");
+          var link = make("a");
+          link.href = split < 0 ? root + r.u
+            : root + r.u.slice(0, split) + "?hl=" + encodeURIComponent(found.query) + r.u.slice(split);
+          link.appendChild(title);
+          item.appendChild(where);
+          item.appendChild(link);
+          var text = make("p");
+          text.innerHTML = excerpt(o.s.text, found.query, found.hit);
+          item.appendChild(text);
+          list.appendChild(item);
+          firstLink = firstLink || link;
+        });
+        found.shown = from + batch.length;
+        var count = found.results.length;
+        status.textContent = count === 0 ? "Nothing found for “" + found.query + "”."
+          : count + (count === 1 ? " result" : " results") + " for “" + found.query + "”" +
+            (count > found.shown ? ", the first " + found.shown + " shown." : ".");
+        more.hidden = count <= found.shown;
+        if (from > 0 && firstLink) firstLink.focus();
+      });
     }
   }
 

@@ -2,7 +2,8 @@
 //! Chromium through playwright-core against the site built here and served under a
 //! sub-path (`/archive/`, matching `base_url`), and checks what a reader does: margin
 //! notes at 1440 px, notes opened in place at 390 px, previews on hover and focus
-//! closed by Escape, a cross-reference preview, search landing on its paragraph,
+//! closed by Escape, a cross-reference preview, search landing on its paragraph and
+//! fetching only the small index files a query needs,
 //! the theme remembered across a reload, no sideways scroll from 320 to 430 px,
 //! no console errors, and no serious or critical axe-core findings, on every page type.
 //!

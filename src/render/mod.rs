@@ -191,12 +191,7 @@ impl Renderer {
         if selection.listings {
             put(context.page(Page::Home, "home.html", "documents", &summaries)?)?;
             put(context.page(Page::NotFound, "404.html", "nothing", &())?)?;
-            put(context.page(
-                Page::Search,
-                "search.html",
-                "search",
-                &search::SearchView::new(site, &catalog),
-            )?)?;
+            put(context.page(Page::Search, "search.html", "nothing", &())?)?;
         }
         let rendered: Vec<PathBuf> = documents
             .par_iter()
@@ -310,13 +305,16 @@ impl Selection {
 }
 
 /// The files of data the page script reads, each relative to the output root:
-/// `previews.json` (hover and focus previews) and `search.json` (the search index).
-pub fn data(site: &Site) -> Vec<(PathBuf, String)> {
+/// `previews.json` (hover and focus previews) and the search index's files under
+/// `search/` (see `search`).
+pub fn data(site: &Site) -> Vec<(PathBuf, Vec<u8>)> {
     let catalog = Catalog::new(site);
-    vec![
-        ("previews.json".into(), previews::json(site, &catalog)),
-        ("search.json".into(), search::json(site, &catalog)),
-    ]
+    let mut files = vec![(
+        "previews.json".into(),
+        previews::json(site, &catalog).into_bytes(),
+    )];
+    files.extend(search::files(site, &catalog));
+    files
 }
 
 /// A document's neighbours in the archive's order, for previous/next links.

@@ -406,16 +406,22 @@ impl Last {
             made.extend(
                 render::data(&site)
                     .into_iter()
-                    .map(|(path, json)| (slashed(&path), json.into_bytes())),
+                    .map(|(path, bytes)| (slashed(&path), bytes)),
             );
         }
         let mut filled = 0;
         for (path, bytes) in made {
-            // A file of the archive's `static/` keeps its place over a generated one.
-            if let Some(slot @ None) = self.files.get_mut(&path) {
-                *slot = Some(Arc::new(bytes));
-                filled += 1;
+            // A file of the archive's `static/` keeps its place over a generated
+            // one; the search index may come in more files than before.
+            match self.files.get_mut(&path) {
+                Some(Some(_)) => continue,
+                Some(slot) => *slot = Some(Arc::new(bytes)),
+                None => {
+                    self.rendered.insert(path.clone());
+                    self.files.insert(path, Some(Arc::new(bytes)));
+                }
             }
+            filled += 1;
         }
         Ok(filled)
     }

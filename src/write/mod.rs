@@ -31,15 +31,6 @@ pub const BUILT_IN_STATIC: &[(&str, &str)] = &[
     ("style.css", include_str!("../../static/style.css")),
     ("lectern.js", include_str!("../../static/lectern.js")),
     ("favicon.svg", include_str!("../../static/favicon.svg")),
-    // MiniSearch 7.2.0 (MIT), the search page's indexer; see its licence file.
-    (
-        "minisearch.min.js",
-        include_str!("../../static/minisearch.min.js"),
-    ),
-    (
-        "minisearch.LICENSE.txt",
-        include_str!("../../static/minisearch.LICENSE.txt"),
-    ),
 ];
 
 /// A file to write that is not a page (stylesheets, `.nojekyll`…).

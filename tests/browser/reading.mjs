@@ -230,6 +230,44 @@ await check("search filters by document, entity and source", async () => {
   await context.close();
 });
 
+await check("search fetches only the small index files its words need, and the pages of the results it shows", async () => {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const page = await context.newPage();
+  const fetched = [];
+  page.on("response", async (r) => {
+    const url = r.url();
+    if (!url.startsWith(base)) return;
+    const body = await r.body().catch(() => Buffer.alloc(0));
+    fetched.push({ path: url.slice(base.length).split("?")[0], bytes: body.length, status: r.status() });
+  });
+  await page.goto(base + "search/?q=" + encodeURIComponent("Guantánamo prison"), { waitUntil: "networkidle" });
+  await page.locator("#search-results li").first().waitFor({ timeout: 5000 });
+  const index = fetched.filter((f) => f.path.startsWith("search/") && f.path !== "search/");
+  assert(!fetched.some((f) => /search\.json|minisearch/.test(f.path)), "no whole index: " + fetched.map((f) => f.path));
+  const allowed = /^search\/(meta\.json|lengths\.bin|terms\/\d+\.bin|records\/\d+\.json)\.gz$/;
+  assert(index.every((f) => allowed.test(f.path) && f.status === 200), "only index files: " + index.map((f) => f.path));
+  assert(index.every((f) => f.bytes < 64 * 1024), "each small: " + index.map((f) => f.path + " " + f.bytes));
+  assert(index.some((f) => f.path.startsWith("search/terms/")), "a term file");
+  // Words are matched without accents, and the words shown come from the result's
+  // page: "Guantánamo" finds "Guantanamo Bay", and "prison" the "prisons" it begins.
+  const first = page.locator("#search-results li").first();
+  assert(/Guantanamo Bay/.test(await first.innerText()), "the unaccented word is found: " + await first.innerText());
+  const marks = await first.locator("mark").allInnerTexts();
+  assert(marks.includes("Guantanamo") && marks.includes("prisons"), "and marked as written: " + marks);
+  const pages = fetched.filter((f) => /^[a-z0-9-]+\/$/.test(f.path) && f.path !== "search/");
+  assert(pages.length >= 1 && pages.length <= 5, "the results' documents: " + pages.map((f) => f.path));
+  // Many results come twenty at a time.
+  await page.fill("#search-q", "the");
+  await page.locator("#search-q").press("Enter");
+  await page.waitForFunction(() => /the first 20 shown/.test(document.getElementById("search-status").textContent));
+  assert(await page.locator("#search-results li").count() === 20, "twenty shown");
+  await page.click(".search-more");
+  await page.waitForFunction(() => document.querySelectorAll("#search-results li").length > 20);
+  assert(await page.evaluate(() => document.activeElement.closest("#search-results li") === document.querySelectorAll("#search-results li")[20]),
+    "focus moves to the first new result");
+  await context.close();
+});
+
 await check("the theme toggle is remembered across a reload and on other pages", async () => {
   const { page, context } = await open(PAGES.document, { width: 390, scheme: "light" });
   const toggle = page.locator(".theme-toggle");
