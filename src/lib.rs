@@ -30,6 +30,7 @@ pub mod load;
 mod parse;
 mod render;
 pub mod serve;
+mod sorted;
 mod timings;
 mod url;
 mod write;
@@ -214,7 +215,7 @@ fn make_site(
         parsed: &checked.parsed,
         linked: &checked.linked,
     };
-    let mut assets = write::assets(&checked.archive.root, Vec::new())?;
+    let mut assets = write::assets(&checked.archive.root)?;
     let copied: BTreeSet<PathBuf> = assets.iter().map(|a| a.path.clone()).collect();
     let pages = AtomicUsize::new(0);
     // The data files are made on one thread while the pages take the others.

@@ -256,19 +256,7 @@ fn sorted_set(mut v: Vec<u64>) -> Vec<u64> {
 
 /// How many elements two sorted, distinct slices share.
 pub(super) fn shared(a: &[u64], b: &[u64]) -> usize {
-    let (mut i, mut j, mut n) = (0, 0, 0);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                n += 1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    n
+    crate::sorted::common(a, b).count()
 }
 
 /// The pairs of a new block that an old one (by its sketch) does not have: all

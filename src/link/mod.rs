@@ -249,13 +249,26 @@ fn citations_by_source(sources: usize, documents: &[Document]) -> Vec<Vec<(usize
 /// the words around them. Then an edit from one to the other changes only the
 /// words link copies out (see [`Linked::reword`]).
 pub fn same_shape(before: &Document, after: &Document) -> bool {
+    use crate::parse::{Block, Citation, DateRef, Footnote, Mention};
+    fn block(x: &Block) -> impl PartialEq + '_ {
+        (&x.id, x.kind, x.number, x.level, x.date)
+    }
+    fn footnote(f: &Footnote) -> impl PartialEq + '_ {
+        (&f.id, &f.references)
+    }
+    fn link(l: &CrossLink) -> impl PartialEq + '_ {
+        (&l.slug, &l.anchor, &l.from)
+    }
+    fn mention(m: &Mention) -> impl PartialEq + '_ {
+        (m.entity, &m.anchor, m.number, m.editorial)
+    }
+    fn citation(c: &Citation) -> impl PartialEq + '_ {
+        (c.source, &c.anchor, c.number)
+    }
+    fn date(d: &DateRef) -> impl PartialEq + '_ {
+        (d.date, &d.anchor)
+    }
     let (a, b) = (&before.text, &after.text);
-    let block = |x: &crate::parse::Block| (x.id.clone(), x.kind, x.number, x.level, x.date);
-    let footnote = |f: &crate::parse::Footnote| (f.id.clone(), f.references.clone());
-    let link = |l: &CrossLink| (l.slug.clone(), l.anchor.clone(), l.from.clone());
-    let mention = |m: &crate::parse::Mention| (m.entity, m.anchor.clone(), m.number, m.editorial);
-    let citation = |c: &crate::parse::Citation| (c.source, c.anchor.clone(), c.number);
-    let date = |d: &crate::parse::DateRef| (d.date, d.anchor.clone());
     a.blocks.iter().map(block).eq(b.blocks.iter().map(block))
         && a.footnotes
             .iter()

@@ -15,6 +15,7 @@ use std::collections::{BTreeMap, HashMap};
 use rayon::prelude::*;
 
 use crate::parse::Document;
+use crate::sorted::common;
 
 /// A paragraph another paragraph is related to.
 #[derive(Debug, Clone, PartialEq)]
@@ -132,13 +133,13 @@ pub fn passages(documents: &[Document]) -> Vec<Vec<Vec<Passage>>> {
                 for &o in &scratch.touched {
                     let other = &profiles[o];
                     let score = &mut scratch.scores[o];
-                    for e in shared(&profile.entities, &other.entities) {
+                    for e in common(&profile.entities, &other.entities) {
                         let df = by_entity[e].len();
                         if df > COMMON {
                             *score += weight(df);
                         }
                     }
-                    for y in shared(&profile.years, &other.years) {
+                    for y in common(&profile.years, &other.years) {
                         if by_year[&y].len() > COMMON {
                             *score += year_weight / 2.0;
                         }
@@ -210,23 +211,4 @@ impl Scratch {
         }
         best
     }
-}
-
-/// The items two sorted lists share.
-fn shared<'a, T: Ord + Copy>(a: &'a [T], b: &'a [T]) -> impl Iterator<Item = T> + 'a {
-    let (mut i, mut j) = (0, 0);
-    std::iter::from_fn(move || {
-        while i < a.len() && j < b.len() {
-            match a[i].cmp(&b[j]) {
-                std::cmp::Ordering::Less => i += 1,
-                std::cmp::Ordering::Greater => j += 1,
-                std::cmp::Ordering::Equal => {
-                    i += 1;
-                    j += 1;
-                    return Some(a[i - 1]);
-                }
-            }
-        }
-        None
-    })
 }

@@ -9,7 +9,7 @@ use super::graph;
 use super::listing::EntryView;
 use super::paths::Here;
 use super::paths::Page;
-use super::view::{CONTEXT_CHARS, CONTEXTS, DocSummary, by_document, closing, opening};
+use super::view::{CONTEXT_CHARS, CONTEXTS, DocSummary, Listed, by_document, closing, opening};
 use super::{Base, Rendered, Selection, Site};
 use crate::config::Kind;
 use crate::date;
@@ -276,9 +276,9 @@ pub struct EntityView<'a> {
     pub dates: Option<String>,
     pub annotation: String,
     /// The documents that mention it, the first with the words around the mentions…
-    pub documents: Vec<MentionGroup<'a>>,
+    pub documents: Vec<Listed<'a, DocSummary<'a>, MentionView<'a>>>,
     /// …the others with links to the paragraphs only.
-    pub also: Vec<MentionGroup<'a>>,
+    pub also: Vec<Listed<'a, DocSummary<'a>, MentionView<'a>>>,
     /// How many documents mention it.
     pub in_documents: usize,
     pub related: Vec<Related<'a>>,
@@ -286,18 +286,6 @@ pub struct EntityView<'a> {
     pub timeline: Vec<EntryView<'a>>,
     /// The picture of its neighbourhood, SVG.
     pub graph: String,
-}
-
-/// An entity's mentions in one document.
-#[derive(Serialize)]
-pub struct MentionGroup<'a> {
-    pub document: &'a DocSummary<'a>,
-    /// The first few mentions in the document, in reading order, in context…
-    pub mentions: Vec<MentionView<'a>>,
-    /// …then the paragraphs of the others, each linked once,
-    pub places: Vec<Place>,
-    /// and how many mentions those are.
-    pub more: usize,
 }
 
 /// A mention in the words around it.
@@ -310,29 +298,6 @@ pub struct MentionView<'a> {
     pub before: String,
     pub text: &'a str,
     pub after: String,
-}
-
-/// A paragraph (or note, or field) a listing links to without its words.
-#[derive(Serialize, PartialEq)]
-pub struct Place {
-    pub path: String,
-    pub label: String,
-}
-
-impl Place {
-    /// The places of `items` (path, label), in order, each once in a row.
-    pub fn distinct(items: impl Iterator<Item = (String, String)>) -> Vec<Place> {
-        let mut places: Vec<Place> = Vec::new();
-        for (path, label) in items {
-            if places
-                .last()
-                .is_none_or(|p| p.path != path || p.label != label)
-            {
-                places.push(Place { path, label });
-            }
-        }
-        places
-    }
 }
 
 /// How a listing names where a place stands in its document.
@@ -369,28 +334,19 @@ impl<'a> EntityView<'a> {
             .map(|m| (m.document, (m, documents[m.document].at(&m.anchor))));
         let (documents, also): (Vec<_>, Vec<_>) = by_document(mentions, documents, CONTEXTS)
             .into_iter()
-            .map(|group| MentionGroup {
-                document: group.document,
-                mentions: group
-                    .shown
-                    .into_iter()
-                    .map(|(m, path)| MentionView {
+            .map(|group| {
+                group.listed(
+                    |(m, path)| MentionView {
                         path,
                         label: place_label(m.number, &m.anchor),
                         before: closing(&m.snippet.before, CONTEXT_CHARS),
                         text: &m.snippet.text,
                         after: opening(&m.snippet.after, CONTEXT_CHARS),
-                    })
-                    .collect(),
-                more: group.rest.len(),
-                places: Place::distinct(
-                    group
-                        .rest
-                        .into_iter()
-                        .map(|(m, path)| (path, place_label(m.number, &m.anchor))),
-                ),
+                    },
+                    |(m, path)| (path, place_label(m.number, &m.anchor)),
+                )
             })
-            .partition(|group| !group.mentions.is_empty());
+            .partition(|group| !group.shown.is_empty());
         EntityView {
             summary: EntitySummary::new(entity, links),
             aliases: &entity.meta.aliases,

@@ -182,16 +182,14 @@ impl Renderer {
             catalog: &catalog,
             renderer: self,
         };
-        // The pages made, in the site's order, for the sitemap.
-        let mut made: Vec<PathBuf> = Vec::new();
-        let mut put = |page: Rendered| -> Result<(), Failure> {
-            made.push(page.path.clone());
-            sink(page)
+        let mut out = Handed {
+            sink,
+            paths: Vec::new(),
         };
         if selection.listings {
-            put(context.page(Page::Home, "home.html", "documents", &summaries)?)?;
-            put(context.page(Page::NotFound, "404.html", "nothing", &())?)?;
-            put(context.page(Page::Search, "search.html", "nothing", &())?)?;
+            out.put(context.page(Page::Home, "home.html", "documents", &summaries)?)?;
+            out.put(context.page(Page::NotFound, "404.html", "nothing", &())?)?;
+            out.put(context.page(Page::Search, "search.html", "nothing", &())?)?;
         }
         let rendered: Vec<PathBuf> = documents
             .par_iter()
@@ -216,32 +214,42 @@ impl Renderer {
                 Ok(path)
             })
             .collect::<Result<_, Failure>>()?;
-        made.extend(rendered);
-        let mut put = |page: Rendered| -> Result<(), Failure> {
-            made.push(page.path.clone());
-            sink(page)
-        };
+        out.paths.extend(rendered);
         for page in entity::pages(&context, site, &summaries, selection)? {
-            put(page)?;
+            out.put(page)?;
         }
         for page in source::pages(&context, site, &summaries, selection)? {
-            put(page)?;
+            out.put(page)?;
         }
         if !selection.listings {
             return Ok(());
         }
-        put(listing::annotations(&context, site, &summaries)?)?;
-        put(listing::timeline(&context, site, &summaries)?)?;
+        out.put(listing::annotations(&context, site, &summaries)?)?;
+        out.put(listing::timeline(&context, site, &summaries)?)?;
         let config = &site.archive.config;
-        put(feeds::robots(config))?;
-        put(feeds::feed(config, documents))?;
+        out.put(feeds::robots(config))?;
+        out.put(feeds::feed(config, documents))?;
         if let Some(domain) = &config.cname {
-            put(feeds::cname(domain))?;
+            out.put(feeds::cname(domain))?;
         }
         if selection.everything() {
-            sink(feeds::sitemap(config, &made))?;
+            sink(feeds::sitemap(config, &out.paths))?;
         }
         Ok(())
+    }
+}
+
+/// Hands pages on to a sink, keeping their paths in the site's order for the
+/// sitemap.
+struct Handed<'s, 'a> {
+    sink: &'s Sink<'a>,
+    paths: Vec<PathBuf>,
+}
+
+impl Handed<'_, '_> {
+    fn put(&mut self, page: Rendered) -> Result<(), Failure> {
+        self.paths.push(page.path.clone());
+        (self.sink)(page)
     }
 }
 
@@ -265,10 +273,6 @@ pub enum Pick {
 }
 
 impl Pick {
-    pub fn none() -> Pick {
-        Pick::These(BTreeSet::new())
-    }
-
     pub fn has(&self, i: usize) -> bool {
         match self {
             Pick::All => true,
@@ -284,6 +288,14 @@ impl Selection {
         entities: Pick::All,
         sources: Pick::All,
         listings: true,
+    };
+
+    /// No page; a caller adds what it wants.
+    pub const NONE: Selection = Selection {
+        documents: Pick::These(BTreeSet::new()),
+        entities: Pick::These(BTreeSet::new()),
+        sources: Pick::These(BTreeSet::new()),
+        listings: false,
     };
 
     fn everything(&self) -> bool {

@@ -5,9 +5,9 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::body::{Blocks, Writer};
-use super::entity::{Place, place_label};
+use super::entity::place_label;
 use super::paths::Page;
-use super::view::{DocSummary, SOURCE_CONTEXTS, by_document, closing};
+use super::view::{DocSummary, Listed, SOURCE_CONTEXTS, by_document, closing};
 use super::{Base, Rendered, Selection, Site};
 use crate::diagnostics::Failure;
 use crate::html::escape;
@@ -109,25 +109,13 @@ pub struct SourceView<'a> {
     /// Every field of the record, `(name, value)` in name order.
     pub fields: Vec<(&'a str, &'a str)>,
     /// The documents that cite it, the first with the words before each citation…
-    pub documents: Vec<CitationGroup<'a>>,
+    pub documents: Vec<Listed<'a, DocSummary<'a>, CitationView<'a>>>,
     /// …the others with links to the places only.
-    pub also: Vec<CitationGroup<'a>>,
+    pub also: Vec<Listed<'a, DocSummary<'a>, CitationView<'a>>>,
     /// The record's `url`, when it is safe to link to.
     pub url: Option<&'a str>,
     /// The record's `note`, rendered from Markdown.
     pub note: Option<String>,
-}
-
-/// A source's citations in one document.
-#[derive(Serialize)]
-pub struct CitationGroup<'a> {
-    pub document: &'a DocSummary<'a>,
-    /// The first few, with the words leading up to them…
-    pub citations: Vec<CitationView<'a>>,
-    /// …then the places of the others, each linked once,
-    pub places: Vec<Place>,
-    /// and how many citations those are.
-    pub more: usize,
 }
 
 #[derive(Serialize)]
@@ -154,27 +142,18 @@ impl<'a> SourceView<'a> {
         let (documents, also): (Vec<_>, Vec<_>) =
             by_document(citations, documents, SOURCE_CONTEXTS)
                 .into_iter()
-                .map(|group| CitationGroup {
-                    document: group.document,
-                    citations: group
-                        .shown
-                        .into_iter()
-                        .map(|(c, path)| CitationView {
+                .map(|group| {
+                    group.listed(
+                        |(c, path)| CitationView {
                             path,
                             label: place_label(c.number, &c.anchor),
                             locator: c.locator.as_deref(),
                             before: leading_words(&c.snippet.before),
-                        })
-                        .collect(),
-                    more: group.rest.len(),
-                    places: Place::distinct(
-                        group
-                            .rest
-                            .into_iter()
-                            .map(|(c, path)| (path, cited_label(c))),
-                    ),
+                        },
+                        |(c, path)| (path, cited_label(c)),
+                    )
                 })
-                .partition(|group| !group.citations.is_empty());
+                .partition(|group| !group.shown.is_empty());
         SourceView {
             summary: SourceSummary::new(source, cited.len()),
             fields: source

@@ -102,6 +102,58 @@ pub struct Group<'a, D, T> {
     pub rest: Vec<T>,
 }
 
+impl<'a, D, T> Group<'a, D, T> {
+    /// The group as its page lists it: `show` gives each shown item's view,
+    /// `place` each other item's (path, label).
+    pub fn listed<V>(
+        self,
+        show: impl Fn(T) -> V,
+        place: impl Fn(T) -> (String, String),
+    ) -> Listed<'a, D, V> {
+        Listed {
+            document: self.document,
+            more: self.rest.len(),
+            shown: self.shown.into_iter().map(show).collect(),
+            places: Place::distinct(self.rest.into_iter().map(place)),
+        }
+    }
+}
+
+/// One document's places as a listing page shows them.
+#[derive(Serialize)]
+pub struct Listed<'a, D, V> {
+    pub document: &'a D,
+    /// The first few, in context…
+    pub shown: Vec<V>,
+    /// …then the paragraphs of the others, each linked once,
+    pub places: Vec<Place>,
+    /// and how many places those are.
+    pub more: usize,
+}
+
+/// A paragraph (or note, or field) a listing links to without its words.
+#[derive(Serialize, PartialEq)]
+pub struct Place {
+    pub path: String,
+    pub label: String,
+}
+
+impl Place {
+    /// The places of `items` (path, label), in order, each once in a row.
+    pub fn distinct(items: impl Iterator<Item = (String, String)>) -> Vec<Place> {
+        let mut places: Vec<Place> = Vec::new();
+        for (path, label) in items {
+            if places
+                .last()
+                .is_none_or(|p| p.path != path || p.label != label)
+            {
+                places.push(Place { path, label });
+            }
+        }
+        places
+    }
+}
+
 /// Groups `(document index, item)` pairs, in reading order, into one group per
 /// document, and shares `contexts` out among them (see `CONTEXTS`).
 pub fn by_document<'a, D, T>(

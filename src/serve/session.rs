@@ -101,10 +101,10 @@ impl Session {
             .map_or(Ok(()), |(path, text)| write_lock(&path, &text))
     }
 
-    /// The lock file's path and new text, if the last build changed it (and the
-    /// session counts it as saved from now on), with the mutex to hold while
-    /// writing it: serve writes it after the new pages are out, without holding
-    /// the session, so the save is not on a reader's path.
+    /// The lock file's path and new text, if the last build changed it (the
+    /// session counts it as saved from now on). Serve writes it after the new
+    /// pages are out, holding [`Session::writing`] but not the session, so the
+    /// save is not on a reader's path.
     pub fn unsaved_lock(&mut self) -> Option<(PathBuf, String)> {
         let last = self.last.as_ref().filter(|_| self.unsaved_lock)?;
         self.unsaved_lock = false;
@@ -303,9 +303,7 @@ impl Last {
         self.drop_pages(&stale);
         let written = self.render(&Selection {
             documents: Pick::These(edited),
-            entities: Pick::none(),
-            sources: Pick::none(),
-            listings: false,
+            ..Selection::NONE
         })?;
         Ok((written, lock_changed))
     }
@@ -347,12 +345,7 @@ impl Last {
 
     /// The pages (and, with the listings, data files) `selection` would render.
     fn owner(&self, path: &str) -> Selection {
-        let mut selection = Selection {
-            documents: Pick::none(),
-            entities: Pick::none(),
-            sources: Pick::none(),
-            listings: false,
-        };
+        let mut selection = Selection::NONE;
         let archive = &self.checked.archive;
         let folder = path.strip_suffix("/index.html");
         let pick = |i: usize| Pick::These(BTreeSet::from([i]));
@@ -360,12 +353,22 @@ impl Last {
             selection.documents = pick(d);
         } else if let Some(e) = folder
             .and_then(|f| f.strip_prefix("entities/"))
-            .and_then(|id| archive.entities.iter().position(|e| e.id == id))
+            .and_then(|id| {
+                archive
+                    .entities
+                    .binary_search_by(|e| e.id.as_str().cmp(id))
+                    .ok()
+            })
         {
             selection.entities = pick(e);
         } else if let Some(s) = folder
             .and_then(|f| f.strip_prefix("sources/"))
-            .and_then(|key| archive.sources.iter().position(|s| s.key == key))
+            .and_then(|key| {
+                archive
+                    .sources
+                    .binary_search_by(|s| s.key.as_str().cmp(key))
+                    .ok()
+            })
         {
             selection.sources = pick(s);
         } else {

@@ -82,9 +82,9 @@ pub fn check_output(root: &Path, out: &Path, force: bool) -> Result<(), Failure>
     Ok(())
 }
 
-/// Every file of the site that is not a page: the built-in static files, the
-/// archive's `static/` (which may replace them), and `generated` files.
-pub fn assets(root: &Path, generated: Vec<Asset>) -> Result<Vec<Asset>, Failure> {
+/// The files copied into every site: the built-in static files, and the
+/// archive's `static/` (which may replace them).
+pub fn assets(root: &Path) -> Result<Vec<Asset>, Failure> {
     let mut assets: Vec<Asset> = BUILT_IN_STATIC
         .iter()
         .map(|(name, text)| Asset {
@@ -95,7 +95,6 @@ pub fn assets(root: &Path, generated: Vec<Asset>) -> Result<Vec<Asset>, Failure>
     let own = read_static(&root.join("static"))?;
     assets.retain(|a| !own.iter().any(|o| o.path == a.path));
     assets.extend(own);
-    assets.extend(generated);
     Ok(assets)
 }
 
