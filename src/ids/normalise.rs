@@ -15,23 +15,26 @@ pub(super) const TEXT_LIMIT: usize = 400;
 /// Lowercases (Unicode-aware), drops apostrophes and combining accents, turns every
 /// other non-alphanumeric run into one space, and trims.
 pub(super) fn normalise(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+    // Built as bytes, a table lookup per ASCII byte; whole characters only are
+    // ever appended, so the bytes are UTF-8.
+    let mut out: Vec<u8> = Vec::with_capacity(text.len());
     let mut space = false;
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
-        // ASCII, the common case, without Unicode tables.
         if b.is_ascii() {
             i += 1;
-            if b.is_ascii_alphanumeric() {
-                if space {
-                    out.push(' ');
-                    space = false;
+            match ASCII_FOLD[usize::from(b)] {
+                SEPARATOR => space = !out.is_empty(),
+                APOSTROPHE => {}
+                folded => {
+                    if space {
+                        out.push(b' ');
+                        space = false;
+                    }
+                    out.push(folded);
                 }
-                out.push(char::from(b.to_ascii_lowercase()));
-            } else if b != b'\'' {
-                space = !out.is_empty();
             }
             continue;
         }
@@ -45,13 +48,34 @@ pub(super) fn normalise(text: &str) -> String {
             continue;
         }
         if space {
-            out.push(' ');
+            out.push(b' ');
             space = false;
         }
-        out.extend(c.to_lowercase().filter(|l| !is_combining_mark(*l)));
+        for lower in c.to_lowercase().filter(|l| !is_combining_mark(*l)) {
+            out.extend_from_slice(lower.encode_utf8(&mut [0; 4]).as_bytes());
+        }
     }
-    out
+    String::from_utf8(out).expect("whole characters were appended")
 }
+
+const SEPARATOR: u8 = 0;
+const APOSTROPHE: u8 = 1;
+
+/// Per ASCII byte: the lower-case letter or digit it normalises to, else
+/// `SEPARATOR`, or `APOSTROPHE` for `'`, which is dropped.
+static ASCII_FOLD: [u8; 128] = {
+    let mut table = [SEPARATOR; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        if c.is_ascii_alphanumeric() {
+            table[b] = c.to_ascii_lowercase();
+        }
+        b += 1;
+    }
+    table[b'\'' as usize] = APOSTROPHE;
+    table
+};
 
 fn is_apostrophe(c: char) -> bool {
     matches!(c, '\'' | '\u{2019}' | '\u{02bc}')

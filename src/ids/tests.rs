@@ -2,6 +2,7 @@ use super::minting::ID_LEN;
 use super::normalise::{TEXT_LIMIT, fnv1a, mix, normalise, truncate};
 use super::similarity::{SHORT_WORDS, bigrams, shared};
 use super::*;
+use proptest::prelude::*;
 
 const P1: &str = "In the spring of 1999 the foreign ministry in Kabul received a delegation \
     from Islamabad, and the talks, which lasted three days, turned on the question of the \
@@ -37,6 +38,44 @@ fn to_of<'a>(lock: &'a DocLock, id: &str) -> Option<&'a str> {
         .iter()
         .find(|r| r.id == id)
         .map(|r| r.to.as_str())
+}
+
+/// `normalise` as first written, a character at a time: the lock format.
+fn normalised_slowly(text: &str) -> String {
+    let mut out = String::new();
+    let mut space = false;
+    for c in text.chars() {
+        if matches!(c, '\'' | '\u{2019}' | '\u{02bc}') || is_combining(c) {
+            continue;
+        }
+        if !c.is_alphanumeric() || (c.is_ascii() && !c.is_ascii_alphanumeric()) {
+            space = !out.is_empty();
+            continue;
+        }
+        if space {
+            out.push(' ');
+            space = false;
+        }
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.extend(c.to_lowercase().filter(|l| !is_combining(*l)));
+        }
+    }
+    out
+}
+
+fn is_combining(c: char) -> bool {
+    matches!(c, '\u{0300}'..='\u{036f}' | '\u{1ab0}'..='\u{1aff}' | '\u{1dc0}'..='\u{1dff}' | '\u{20d0}'..='\u{20ff}' | '\u{fe20}'..='\u{fe2f}')
+}
+
+proptest! {
+    #[test]
+    fn normalise_is_the_character_at_a_time_definition(
+        text in "[a-zA-Z0-9 '’,.\t\u{e9}\u{c9}\u{130}\u{304}\u{1f00}\u{3000}-]{0,40}",
+    ) {
+        prop_assert_eq!(normalise(&text), normalised_slowly(&text));
+    }
 }
 
 #[test]
@@ -593,7 +632,6 @@ fn lock_errors_say_what_is_wrong() {
 
 mod properties {
     use super::*;
-    use proptest::prelude::*;
     use proptest::sample::Index;
     use std::sync::LazyLock;
 

@@ -8,7 +8,10 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+
+/// Up to how many spellings the automaton is a DFA (see `Registry::new`).
+const DFA_SPELLINGS: usize = 20_000;
 
 use crate::diagnostics::Diagnostic;
 use crate::load::EntitySource;
@@ -86,6 +89,11 @@ impl Registry {
         let matcher = (!spellings.is_empty()).then(|| {
             AhoCorasick::builder()
                 .match_kind(MatchKind::LeftmostLongest)
+                // Every word of every document passes through this automaton: a
+                // DFA is the fastest to search, and small enough up to tens of
+                // thousands of spellings (a few bytes per transition); past that
+                // the library picks a leaner one.
+                .kind((spellings.len() <= DFA_SPELLINGS).then_some(AhoCorasickKind::DFA))
                 .build(&spellings)
                 .expect("spellings are plain strings, well within automaton limits")
         });

@@ -138,10 +138,15 @@ impl<'a> Walker<'a, '_> {
     }
 }
 
-/// The first CriticMarkup marker in `text`: its index and the marker.
+/// The first CriticMarkup marker in `text`: its index and the marker. One pass
+/// over the bytes that can start one; most runs of text hold none.
 pub(super) fn next_marker(text: &str) -> Option<(usize, &'static str)> {
-    ["{==", "==}", "{>>", "<<}"]
-        .into_iter()
-        .filter_map(|m| text.find(m).map(|i| (i, m)))
-        .min()
+    const MARKERS: [&str; 4] = ["{==", "==}", "{>>", "<<}"];
+    memchr::memchr3_iter(b'{', b'=', b'<', text.as_bytes()).find_map(|i| {
+        let rest = &text.as_bytes()[i..];
+        MARKERS
+            .into_iter()
+            .find(|m| rest.starts_with(m.as_bytes()))
+            .map(|m| (i, m))
+    })
 }
