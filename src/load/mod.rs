@@ -82,26 +82,16 @@ impl DocumentSource {
 /// Reads the archive at `root`.
 pub fn load(root: &Path) -> Result<Archive, Failure> {
     let config = SiteConfig::load(root)?;
-    let lock = read_lock(root)?;
-    let documents_dir = root.join("content").join("documents");
-    if !documents_dir.is_dir() {
-        return Err(Diagnostic::error(
-            Path::new("content/documents"),
-            format!("no documents folder at {}", documents_dir.display()),
-        )
-        .help("put each document in content/documents/<slug>.md, or pass --root with the archive's folder")
-        .into());
-    }
-    let paths = markdown_files(root, &documents_dir)?;
-    let results: Vec<Result<DocumentSource, Diagnostic>> = paths
-        .par_iter()
-        .map(|path| load_document(root, path))
-        .collect();
-
-    let (entities, mut diagnostics) =
-        entities::load(root, &root.join("content").join("entities"), &config.kinds);
-    let (sources, source_diagnostics) = sources::load(root);
-    diagnostics.extend(source_diagnostics);
+    // The lock is parsed while the content files are read: neither needs the other.
+    let (lock, content) = rayon::join(|| read_lock(root), || read_content(root, &config));
+    let lock = lock?;
+    let Content {
+        paths,
+        results,
+        entities,
+        sources,
+        mut diagnostics,
+    } = content?;
     let mut documents = Vec::new();
     let mut unreadable = BTreeSet::new();
     for (result, path) in results.into_iter().zip(&paths) {
@@ -142,6 +132,46 @@ pub fn load(root: &Path) -> Result<Archive, Failure> {
         lock,
         problems: diagnostics,
         unreadable,
+    })
+}
+
+/// The content files, read but not yet sorted or checked against each other.
+struct Content {
+    paths: Vec<PathBuf>,
+    results: Vec<Result<DocumentSource, Diagnostic>>,
+    entities: Vec<EntitySource>,
+    sources: Vec<sources::Source>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// Reads the documents, the entities and the bibliography, all at once.
+fn read_content(root: &Path, config: &SiteConfig) -> Result<Content, Failure> {
+    let documents_dir = root.join("content").join("documents");
+    if !documents_dir.is_dir() {
+        return Err(Diagnostic::error(
+            Path::new("content/documents"),
+            format!("no documents folder at {}", documents_dir.display()),
+        )
+        .help("put each document in content/documents/<slug>.md, or pass --root with the archive's folder")
+        .into());
+    }
+    let paths = markdown_files(root, &documents_dir)?;
+    let (results, ((entities, mut diagnostics), (sources, source_diagnostics))) = rayon::join(
+        || paths.par_iter().map(|path| load_document(root, path)).collect(),
+        || {
+            rayon::join(
+                || entities::load(root, &root.join("content").join("entities"), &config.kinds),
+                || sources::load(root),
+            )
+        },
+    );
+    diagnostics.extend(source_diagnostics);
+    Ok(Content {
+        paths,
+        results,
+        entities,
+        sources,
+        diagnostics,
     })
 }
 
