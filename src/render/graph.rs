@@ -54,13 +54,15 @@ pub fn svg(title: &str, nodes: &[Node], edges: &[(usize, usize, usize)], center:
         .unwrap_or(0) as f64;
     let margin = 18.0 + longest * 6.2;
     let size = 2.0 * (radius + margin);
-    let (cx, cy) = (size / 2.0, size / 2.0);
+    // Nodes stand on whole pixels, where their lines meet them.
+    let (cx, cy) = ((size / 2.0).round(), (size / 2.0).round());
     let most = nodes.iter().map(|n| n.mentions).max().unwrap_or(1).max(1) as f64;
     let node_radius = |n: &Node| 3.0 + 7.0 * (n.mentions as f64 / most).sqrt();
     let mut place = vec![(cx, cy, 0.0); nodes.len()];
     for (slot, &i) in ring.iter().enumerate() {
         let angle = -PI / 2.0 + 2.0 * PI * slot as f64 / ring.len() as f64;
-        place[i] = (cx + radius * angle.cos(), cy + radius * angle.sin(), angle);
+        let (x, y) = (cx + radius * angle.cos(), cy + radius * angle.sin());
+        place[i] = (x.round(), y.round(), angle);
     }
     let mut out = String::new();
     let _ = write!(
