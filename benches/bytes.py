@@ -5,9 +5,9 @@
 
 Families are told apart by path. With --kinds, document, entity and source pages
 are also broken down by what their bytes are: the head, the site chrome, related
-passages, mention links, pilcrows, footnotes, mention lists, whitespace between
-tags… Each kind is counted once (the first pattern that claims a byte wins), and
-the rest is "other" (mostly the text itself).
+passages, mention links, pilcrows, footnotes, code blocks, mention lists,
+whitespace between tags… Each kind is counted once (the first pattern that claims
+a byte wins), and the rest is "other" (mostly the text itself).
 """
 
 import os
@@ -42,6 +42,7 @@ KINDS = [
     ("footnotes section", re.compile(rb"<section class=\"footnotes\".*?</section>", re.S)),
     ("outline", re.compile(rb"<nav class=\"outline\".*?</nav>", re.S)),
     ("graph svg", re.compile(rb"<svg.*?</svg>", re.S)),
+    ("code blocks", re.compile(rb"<pre class=\"code.*?</pre>", re.S)),
     ("mention lists (kwic)", re.compile(rb"<ul class=\"kwic\".*?</ul>", re.S)),
     ("mention tags", re.compile(rb"<a class=\"(?:mention|m)[^\"]*\"[^>]*>|(?<=<a class=\"m)</a>")),
     ("pilcrows", re.compile(rb"<a class=\"pilcrow\"[^>]*></a>")),

@@ -43,6 +43,11 @@ pub struct SiteConfig {
     /// a `label` (the index's heading). Declaring any replaces the default five.
     #[serde(default = "default_kinds")]
     pub kinds: Vec<Kind>,
+    /// How many documents the Atom feed lists, newest first: 50 unless set; 0 lists
+    /// every document. A feed is read for what is new, and the archive's own pages
+    /// list everything.
+    #[serde(default = "default_feed_limit")]
+    pub feed_limit: usize,
 }
 
 /// A kind of entity: `[[kinds]]` in `site.toml`.
@@ -81,6 +86,10 @@ fn default_language() -> String {
 
 fn default_output_dir() -> PathBuf {
     "public".into()
+}
+
+fn default_feed_limit() -> usize {
+    50
 }
 
 impl SiteConfig {
@@ -202,6 +211,7 @@ mod tests {
         assert_eq!(c.base_path(), "/archive/");
         assert_eq!(c.language, "en");
         assert_eq!(c.output_dir, PathBuf::from("public"));
+        assert_eq!(c.feed_limit, 50);
     }
 
     #[test]

@@ -713,7 +713,7 @@
     document.addEventListener("mouseout", function (event) {
       var trigger = event.target.closest(TRIGGERS);
       var into = event.relatedTarget;
-      if (trigger === dismissed && (!into || !trigger.contains(into))) dismissed = null;
+      if (trigger && trigger === dismissed && (!into || !trigger.contains(into))) dismissed = null;
       if (!trigger && !tip.contains(event.target)) return;
       if (into && (tip.contains(into) || (current && current.contains(into)) || (trigger && trigger.contains(into)))) return;
       hideSoon();
@@ -743,8 +743,28 @@
   });
 
   // --- Document pages ----------------------------------------------------------------
-  var dataElement = document.getElementById("lectern-doc");
-  var doc = dataElement ? JSON.parse(dataElement.textContent) : null;
+  // What citing needs comes from the page's schema.org metadata (the same the
+  // reference managers read), the retired ids from `#lectern-redirects`, there
+  // when the document has any.
+  function documentData() {
+    var ld = document.querySelector("script[type='application/ld+json']");
+    if (!ld) return null;
+    var moved = document.getElementById("lectern-redirects");
+    try {
+      var meta = JSON.parse(ld.textContent);
+      return {
+        title: meta.headline,
+        authors: (meta.author || []).map(function (a) { return a.name; }),
+        publication: meta.publisher && meta.publisher.name,
+        date: meta.datePublished,
+        url: meta.url,
+        site: meta.isPartOf ? meta.isPartOf.name : "",
+        slug: meta.url.replace(/\/+$/, "").split("/").pop(),
+        redirects: moved ? JSON.parse(moved.textContent) : {}
+      };
+    } catch (e) { return null; }
+  }
+  var doc = documentData();
   var docBody = document.querySelector(".doc-body");
   var inPlace = [];
 

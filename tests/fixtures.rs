@@ -470,7 +470,9 @@ fn front_matter_is_escaped_everywhere() {
         );
     }
     // JSON inside <script> elements cannot be closed by content.
-    let json = site.page("a/index.html").text("script#lectern-doc");
+    let json = site
+        .page("a/index.html")
+        .text("script[type='application/ld+json']");
     assert!(!json.contains("</"), "{json}");
     assert!(json.contains("\\u003c/script\\u003e"), "{json}");
     let home = site.read("index.html");

@@ -31,11 +31,15 @@ fn blocks(page: &Page) -> BTreeMap<String, String> {
         .collect()
 }
 
-/// The page's map of retired ids, from the JSON its script reads.
+/// The page's map of retired ids, from the JSON its script reads (none when the
+/// document retired no id).
 fn redirects(page: &Page) -> BTreeMap<String, String> {
-    let json = page.text("script#lectern-doc");
+    let Some(script) = page.select("script#lectern-redirects").first().copied() else {
+        return BTreeMap::new();
+    };
+    let json = common::text_of(script);
     let value: serde_json::Value = serde_json::from_str(&json).expect("valid JSON");
-    value["redirects"]
+    value
         .as_object()
         .map(|m| {
             m.iter()

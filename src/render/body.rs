@@ -224,7 +224,7 @@ impl Writer<'_> {
     fn close_block(&self, block: &Block, html: &mut String) {
         if let Blocks::Citable(page) = self.blocks {
             let label = match block.number {
-                Some(n) => format!("Link to paragraph {n}"),
+                Some(n) => format!("Paragraph {n}"),
                 None => "Link to this section".to_string(),
             };
             html.push_str(&format!(

@@ -37,10 +37,11 @@ pub struct DocView<'a> {
     pub canonical_url: String,
     /// Highwire `citation_*` dates want `YYYY/MM/DD`.
     pub citation_date: Option<String>,
-    /// What the page's script needs, as JSON safe inside `<script>`: citation
-    /// metadata for the "cite" action and the map of retired ids.
-    pub script_data: String,
-    /// schema.org metadata, as JSON safe inside `<script>`.
+    /// The map of retired ids to the blocks they land on, as JSON safe inside
+    /// `<script>`, for the page's script; none when no id was retired.
+    pub redirects: Option<String>,
+    /// schema.org metadata, as JSON safe inside `<script>`; the page's script reads
+    /// its "cite" action's metadata from it too.
     pub json_ld: String,
     /// "Author. “Title.” Publication, date. URL." for the whole document.
     pub citation: String,
@@ -76,24 +77,8 @@ impl<'a> DocView<'a> {
             .iter()
             .map(|(from, to)| (from.as_str(), to.as_str()))
             .collect();
-        let mut script_data = serde_json::json!({
-            "title": cited_title,
-            "untitled": meta.title.is_none(),
-            "supplied": title.supplied,
-            "authors": meta.authors,
-            "publication": meta.publication,
-            "date": date_iso,
-            "url": canonical_url,
-            "site": config.title,
-            "slug": doc.source.slug,
-            "redirects": redirects,
-        });
-        // What a document does not state, or is not, is left out: the script reads
-        // a missing field as no.
-        if let Some(fields) = script_data.as_object_mut() {
-            fields.retain(|_, v| !v.is_null() && *v != serde_json::Value::Bool(false));
-        }
-        let script_data = html::script_json(&script_data);
+        let redirects =
+            (!redirects.is_empty()).then(|| html::script_json(&serde_json::json!(redirects)));
         let json_ld = html::script_json(&json_ld(doc, &cited_title, &canonical_url, config));
         let writer = Writer {
             here,
@@ -118,7 +103,7 @@ impl<'a> DocView<'a> {
             bibtex: cited.bibtex(&doc.source.slug),
             canonical_url,
             citation_date: date_iso.as_ref().map(|d| d.replace('-', "/")),
-            script_data,
+            redirects,
             json_ld,
             summary: DocSummary::new(doc),
             url: meta.url.as_deref(),

@@ -41,9 +41,9 @@ pub fn robots(config: &SiteConfig) -> Rendered {
     )
 }
 
-/// An Atom feed of the documents, newest first (undated ones last), with their
-/// summaries; entries are not indented, as a feed of an archive is long. Dates are the documents' own publication dates, so the feed is
-/// the same on every build of the same content.
+/// An Atom feed of the newest documents (`feed_limit` of them, undated ones last),
+/// with their summaries. Dates are the documents' own publication dates, so the
+/// feed is the same on every build of the same content.
 pub fn feed(config: &SiteConfig, documents: &[Document]) -> Rendered {
     let mut dated: Vec<(&Document, String)> = documents
         .iter()
@@ -75,7 +75,11 @@ pub fn feed(config: &SiteConfig, documents: &[Document]) -> Rendered {
             escape(editor)
         ));
     }
-    for (doc, date) in dated {
+    let limit = match config.feed_limit {
+        0 => dated.len(),
+        n => n,
+    };
+    for (doc, date) in dated.into_iter().take(limit) {
         let meta = &doc.source.meta;
         let url = Here::new(Page::Document(&doc.source.slug), config).canonical;
         let title = meta.title.as_deref().unwrap_or(&doc.incipit);

@@ -25,16 +25,17 @@ pub struct Node<'a> {
     pub href: String,
 }
 
-/// The picture's own style: lines and labels in the page's text colour, so it
-/// reads in light and dark themes alike.
-const STYLE: &str = "<style>.edges path{fill:none;stroke:currentColor;stroke-opacity:.28}.node text{font:11px/1 system-ui,sans-serif;fill:currentColor}.node:hover text,.node:focus text{font-weight:700;text-decoration:underline}.node:focus{outline:none}.node:focus-visible>:first-child{stroke:currentColor;stroke-width:2}</style>";
-
-/// Shapes and colours by kind, in order; kinds past the fifth reuse them.
+/// Shapes by kind, in order; kinds past the fifth reuse them, and their colours
+/// (`.graph .kind-<n>` in the stylesheet, which also draws lines and labels in
+/// the page's text colour, so the picture reads in light and dark themes alike).
 const SHAPES: [&str; 5] = ["circle", "square", "triangle", "diamond", "hexagon"];
-const COLOURS: [&str; 5] = ["#3b6fb6", "#b4562d", "#2f8a57", "#8a4fb0", "#a07a12"];
 
 /// Draws `nodes` on a circle with `edges` (`(a, b, weight)` by node index);
 /// `center` puts node 0 in the middle instead (an entity's neighbourhood).
+///
+/// Every presentation attribute the nodes share lives in the stylesheet, and
+/// coordinates keep one decimal at most (whole pixels for lines and labels): the
+/// picture is drawn on every entity page.
 pub fn svg(title: &str, nodes: &[Node], edges: &[(usize, usize, usize)], center: bool) -> String {
     if nodes.len() < 2 {
         return String::new();
@@ -53,18 +54,20 @@ pub fn svg(title: &str, nodes: &[Node], edges: &[(usize, usize, usize)], center:
         .unwrap_or(0) as f64;
     let margin = 18.0 + longest * 6.2;
     let size = 2.0 * (radius + margin);
-    let (cx, cy) = (size / 2.0, size / 2.0);
+    // Nodes stand on whole pixels, where their lines meet them.
+    let (cx, cy) = ((size / 2.0).round(), (size / 2.0).round());
     let most = nodes.iter().map(|n| n.mentions).max().unwrap_or(1).max(1) as f64;
     let node_radius = |n: &Node| 3.0 + 7.0 * (n.mentions as f64 / most).sqrt();
     let mut place = vec![(cx, cy, 0.0); nodes.len()];
     for (slot, &i) in ring.iter().enumerate() {
         let angle = -PI / 2.0 + 2.0 * PI * slot as f64 / ring.len() as f64;
-        place[i] = (cx + radius * angle.cos(), cy + radius * angle.sin(), angle);
+        let (x, y) = (cx + radius * angle.cos(), cy + radius * angle.sin());
+        place[i] = (x.round(), y.round(), angle);
     }
     let mut out = String::new();
     let _ = write!(
         out,
-        "<svg class=\"graph\" viewBox=\"0 0 {size:.0} {size:.0}\" width=\"{size:.0}\" height=\"{size:.0}\" style=\"max-width:100%;height:auto\" role=\"group\" aria-labelledby=\"graph-title\"><title id=\"graph-title\">{}</title>{STYLE}",
+        "<svg class=\"graph\" viewBox=\"0 0 {size:.0} {size:.0}\" width=\"{size:.0}\" height=\"{size:.0}\" role=\"group\" aria-labelledby=\"graph-title\"><title id=\"graph-title\">{}</title>",
         escape(title)
     );
     let heaviest = edges.iter().map(|e| e.2).max().unwrap_or(1).max(1) as f64;
@@ -76,7 +79,8 @@ pub fn svg(title: &str, nodes: &[Node], edges: &[(usize, usize, usize)], center:
         let width = 0.6 + 3.0 * weight as f64 / heaviest;
         let _ = write!(
             out,
-            "<path d=\"M{x1:.1} {y1:.1} Q{qx:.1} {qy:.1} {x2:.1} {y2:.1}\" stroke-width=\"{width:.2}\"><title>{} and {}: {weight} shared paragraph{}</title></path>",
+            "<path d=\"M{x1:.0} {y1:.0}Q{qx:.0} {qy:.0} {x2:.0} {y2:.0}\" stroke-width=\"{}\"><title>{} and {}: {weight} shared paragraph{}</title></path>",
+            Short(width),
             escape(nodes[a].name),
             escape(nodes[b].name),
             if weight == 1 { "" } else { "s" }
@@ -90,32 +94,36 @@ pub fn svg(title: &str, nodes: &[Node], edges: &[(usize, usize, usize)], center:
             out,
             "<a href=\"{}\" class=\"node kind-{}\"><title>{} ({}, {} mention{})</title>{}",
             escape(&node.href),
-            node.kind,
+            node.kind % SHAPES.len(),
             escape(node.name),
             escape(node.kind_label),
             node.mentions,
             if node.mentions == 1 { "" } else { "s" },
             shape(node.kind, x, y, r)
         );
+        // Labels are centred on their line by the stylesheet (`dominant-baseline`).
         if center && i == 0 {
             let _ = write!(
                 out,
-                "<text x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
-                y + r + 14.0,
+                "<text x=\"{x:.0}\" y=\"{:.0}\" text-anchor=\"middle\">{}</text>",
+                y + r + 10.0,
                 escape(&label(node.name))
             );
         } else {
-            // Outward along the radius; on the left half, turned to read left to right.
+            // Outward along the radius; on the left half, turned to read left to
+            // right, and ending at the node.
             let degrees = angle.to_degrees();
             let left = angle.cos() < -1e-9;
             let (rotate, anchor, dx) = if left {
-                (degrees + 180.0, "end", -(r + 4.0))
+                (degrees + 180.0, " text-anchor=\"end\"", -(r + 4.0))
             } else {
-                (degrees, "start", r + 4.0)
+                (degrees, "", r + 4.0)
             };
             let _ = write!(
                 out,
-                "<text transform=\"translate({x:.1} {y:.1}) rotate({rotate:.1})\" x=\"{dx:.1}\" dy=\"0.32em\" text-anchor=\"{anchor}\">{}</text>",
+                "<text transform=\"rotate({} {x:.0} {y:.0})\" x=\"{:.0}\" y=\"{y:.0}\"{anchor}>{}</text>",
+                Short(rotate),
+                x + dx,
                 escape(&label(node.name))
             );
         }
@@ -123,6 +131,18 @@ pub fn svg(title: &str, nodes: &[Node], edges: &[(usize, usize, usize)], center:
     }
     out.push_str("</g></svg>");
     out
+}
+
+/// A number with one decimal at most: `3.6`, `30`, `-12.5`.
+struct Short(f64);
+
+impl std::fmt::Display for Short {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        let tenths = (self.0 * 10.0).round();
+        let text = format!("{:.1}", tenths / 10.0);
+        let text = text.strip_suffix(".0").unwrap_or(&text);
+        f.write_str(if text == "-0" { "0" } else { text })
+    }
 }
 
 /// A name short enough to label a node; the full name is in the node's title.
@@ -136,31 +156,31 @@ fn label(name: &str) -> String {
 }
 
 fn shape(kind: usize, x: f64, y: f64, r: f64) -> String {
-    let fill = COLOURS[kind % COLOURS.len()];
     let points = |n: usize, turn: f64| -> String {
         (0..n)
             .map(|k| {
                 let a = turn + 2.0 * PI * k as f64 / n as f64;
-                format!("{:.1},{:.1}", x + r * a.cos(), y + r * a.sin())
+                format!("{},{}", Short(x + r * a.cos()), Short(y + r * a.sin()))
             })
             .collect::<Vec<_>>()
             .join(" ")
     };
     match SHAPES[kind % SHAPES.len()] {
-        "circle" => format!("<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"{r:.1}\" fill=\"{fill}\"/>"),
+        "circle" => format!(
+            "<circle cx=\"{}\" cy=\"{}\" r=\"{}\"/>",
+            Short(x),
+            Short(y),
+            Short(r)
+        ),
         "square" => format!(
-            "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"{fill}\"/>",
-            x - r * 0.9,
-            y - r * 0.9,
-            r * 1.8,
-            r * 1.8
+            "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{2}\"/>",
+            Short(x - r * 0.9),
+            Short(y - r * 0.9),
+            Short(r * 1.8),
         ),
-        "triangle" => format!(
-            "<polygon points=\"{}\" fill=\"{fill}\"/>",
-            points(3, -PI / 2.0)
-        ),
-        "diamond" => format!("<polygon points=\"{}\" fill=\"{fill}\"/>", points(4, 0.0)),
-        _ => format!("<polygon points=\"{}\" fill=\"{fill}\"/>", points(6, 0.0)),
+        "triangle" => format!("<polygon points=\"{}\"/>", points(3, -PI / 2.0)),
+        "diamond" => format!("<polygon points=\"{}\"/>", points(4, 0.0)),
+        _ => format!("<polygon points=\"{}\"/>", points(6, 0.0)),
     }
 }
 
