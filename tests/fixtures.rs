@@ -183,7 +183,7 @@ fn fenced_rust_is_highlighted_with_classes() {
         Archive::with_site().document("a", &format!("+++\n+++\n\nCode:\n\n```rust\n{code}```\n"));
     let site = archive.build();
     let page = site.page("a/index.html");
-    page.has("pre code span.hl-rust");
+    page.has("pre.hl-code code span.hl-keyword");
     let classes: Vec<String> = page
         .select("pre code span[class]")
         .iter()
@@ -191,12 +191,12 @@ fn fenced_rust_is_highlighted_with_classes() {
         .collect();
     assert!(classes.iter().all(|c| c.starts_with("hl-")), "{classes:?}");
     assert!(
-        classes.iter().any(|c| c == "hl-storage"),
+        classes.iter().any(|c| c == "hl-keyword"),
         "`fn` and `let` are marked: {classes:?}"
     );
     let shown: String = page.one("pre code").text().collect();
     assert_eq!(shown, code, "the code reads as written, escaped");
-    assert!(site.read("syntax.css").contains(".hl-storage"));
+    assert!(site.read("syntax.css").contains(".hl-code .hl-keyword"));
     // Code is not citable: the paragraph before it has an id, a number and a ¶ link;
     // the code block has none of them, and the lock records only the paragraph.
     page.has_text(".doc-body p[id][data-n='1']", "Code:")
