@@ -18,7 +18,7 @@ pub use entities::EntityLinks;
 pub use timeline::Entry;
 
 /// The archive, cross-linked.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Linked {
     /// For each document, the target of each cross-reference (`Mark::CrossRef(i)`).
     pub document_links: Vec<Vec<Option<Target>>>,
@@ -35,7 +35,9 @@ pub struct Linked {
     /// document then reading order.
     pub backlinks: Vec<Vec<Backlink>>,
     /// For each document, for each block, related passages in other documents.
-    pub related: Vec<Vec<Vec<related::Passage>>>,
+    pub related: related::Passages,
+    /// What the related passages are scored from, kept for [`Linked::relink`].
+    pub scoring: related::Index,
     pub timeline: Vec<Entry>,
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -60,7 +62,7 @@ pub struct Target {
 /// Links the parsed archive.
 pub fn link(archive: &Archive, parsed: &Parsed) -> Linked {
     let documents = &parsed.documents;
-    let anchors = Anchors::new(documents);
+    let anchors = Anchors::of(documents, |_| true);
     let mut diagnostics = Vec::new();
     let document_links: Vec<Vec<Option<Target>>> = documents
         .iter()
@@ -114,6 +116,7 @@ pub fn link(archive: &Archive, parsed: &Parsed) -> Linked {
         )
     });
     diagnostics.extend(unmentioned);
+    let (scoring, related) = crate::timings::time("link related", || related::passages(documents));
     Linked {
         document_links,
         entity_links,
@@ -121,7 +124,8 @@ pub fn link(archive: &Archive, parsed: &Parsed) -> Linked {
         entities,
         citations: citations_by_source(archive.sources.len(), documents),
         backlinks,
-        related: crate::timings::time("link related", || related::passages(documents)),
+        related,
+        scoring,
         timeline: crate::timings::time("link timeline", || timeline::entries(documents)),
         diagnostics,
     }
@@ -133,10 +137,12 @@ struct Anchors<'a> {
 }
 
 impl<'a> Anchors<'a> {
-    fn new(documents: &'a [Document]) -> Self {
+    /// The ids of the documents whose slugs are `wanted`.
+    fn of(documents: &'a [Document], wanted: impl Fn(&str) -> bool) -> Self {
         let by_slug = documents
             .iter()
             .enumerate()
+            .filter(|(_, doc)| wanted(&doc.source.slug))
             .map(|(d, doc)| {
                 let text = &doc.text;
                 let ids = text
@@ -153,6 +159,17 @@ impl<'a> Anchors<'a> {
             })
             .collect();
         Anchors { by_slug }
+    }
+
+    /// Whether `link` lands in a document of these, and on an id it has.
+    fn lands(&self, link: &CrossLink) -> bool {
+        let Some((_, ids)) = link.slug.as_deref().and_then(|s| self.by_slug.get(s)) else {
+            return false;
+        };
+        link.anchor
+            .as_deref()
+            .filter(|a| !a.is_empty())
+            .is_none_or(|a| ids.contains(a))
     }
 
     /// The targets of `links`, written in `file`, which is the document with slug
@@ -220,17 +237,34 @@ impl<'a> Anchors<'a> {
 fn backlinks(documents: &[Document], targets: &[Vec<Option<Target>>]) -> Vec<Vec<Backlink>> {
     let mut backlinks = vec![Vec::new(); documents.len()];
     for (d, (doc, targets)) in documents.iter().zip(targets).enumerate() {
-        for (link, target) in doc.text.links.iter().zip(targets) {
-            if let Some(target) = target.as_ref().filter(|t| t.document != d) {
-                backlinks[target.document].push(Backlink {
-                    document: d,
-                    anchor: link.from.clone(),
-                    to: target.anchor.clone(),
-                });
-            }
+        for (to, link) in links_out(d, doc, targets) {
+            backlinks[to].push(link);
         }
     }
     backlinks
+}
+
+/// The links of document `d` into other documents, as backlinks: `(target, link)`.
+fn links_out<'a>(
+    d: usize,
+    doc: &'a Document,
+    targets: &'a [Option<Target>],
+) -> impl Iterator<Item = (usize, Backlink)> + 'a {
+    doc.text
+        .links
+        .iter()
+        .zip(targets)
+        .filter_map(move |(link, target)| {
+            let target = target.as_ref().filter(|t| t.document != d)?;
+            Some((
+                target.document,
+                Backlink {
+                    document: d,
+                    anchor: link.from.clone(),
+                    to: target.anchor.clone(),
+                },
+            ))
+        })
 }
 
 /// Every citation of each source, in reading order.
@@ -294,6 +328,110 @@ impl Linked {
         for &d in edited {
             entities::reword(&mut self.entities, d, &documents[d]);
         }
-        self.timeline = timeline::entries(documents);
+        timeline::update(&mut self.timeline, documents, edited);
+    }
+
+    /// Brings the links up to date after the documents of `before` (each index
+    /// with its old version) changed, in any way but their slugs and front
+    /// matter, to what `parsed` holds now: the same as [`link`] would make of
+    /// `parsed`, made only from what the edit touched. Returns the documents
+    /// whose related passages changed; or `None`, with nothing changed, when a
+    /// link would report a problem (call [`link`] for the report).
+    pub fn relink(
+        &mut self,
+        archive: &Archive,
+        parsed: &Parsed,
+        before: &[(usize, &Document)],
+    ) -> Option<BTreeSet<usize>> {
+        let documents = &parsed.documents;
+        if self.diagnostics.iter().any(Diagnostic::is_error) {
+            return None;
+        }
+        let edited: BTreeSet<usize> = before.iter().map(|&(d, _)| d).collect();
+        let slugs: BTreeSet<&str> = edited
+            .iter()
+            .map(|&d| documents[d].source.slug.as_str())
+            .collect();
+        let wanted: BTreeSet<&str> = edited
+            .iter()
+            .flat_map(|&d| {
+                let here = documents[d].source.slug.as_str();
+                documents[d]
+                    .text
+                    .links
+                    .iter()
+                    .map(move |l| l.slug.as_deref().unwrap_or(here))
+            })
+            .chain(slugs.iter().copied())
+            .collect();
+        let anchors = Anchors::of(documents, |slug| wanted.contains(slug));
+        let mut problems = Vec::new();
+        let targets: Vec<(usize, Vec<Option<Target>>)> = edited
+            .iter()
+            .map(|&d| {
+                let doc = &documents[d];
+                let here = Some(doc.source.slug.as_str());
+                let (file, links) = (&doc.source.file, &doc.text.links);
+                (
+                    d,
+                    anchors.resolve(file, here, links, &archive.unreadable, &mut problems),
+                )
+            })
+            .collect();
+        // Links into an edited document must still land.
+        let into = |link: &&CrossLink| link.slug.as_deref().is_some_and(|s| slugs.contains(s));
+        let others = documents
+            .iter()
+            .enumerate()
+            .filter(|(d, _)| !edited.contains(d))
+            .flat_map(|(_, doc)| &doc.text.links)
+            .chain(parsed.entities.iter().flat_map(|text| &text.links))
+            .chain(parsed.sources.iter().flatten().flat_map(|text| &text.links));
+        if !problems.is_empty() || !others.filter(into).all(|l| anchors.lands(l)) {
+            return None;
+        }
+        for (d, targets) in targets {
+            let old = std::mem::replace(&mut self.document_links[d], targets);
+            let doc = &documents[d];
+            let mut out: BTreeMap<usize, Vec<Backlink>> = BTreeMap::new();
+            for (to, link) in links_out(d, doc, &self.document_links[d]) {
+                out.entry(to).or_default().push(link);
+            }
+            let was = old.iter().flatten().map(|t| t.document);
+            let reached: BTreeSet<usize> = was.chain(out.keys().copied()).collect();
+            for to in reached.into_iter().filter(|&to| to != d) {
+                let list = &mut self.backlinks[to];
+                let from = list.partition_point(|b| b.document < d);
+                let end = list.partition_point(|b| b.document <= d);
+                list.splice(from..end, out.remove(&to).unwrap_or_default());
+            }
+        }
+        for &(d, old) in before {
+            let doc = &documents[d];
+            entities::update(&mut self.entities, d, old, doc);
+            let cited: BTreeSet<usize> = old
+                .text
+                .citations
+                .iter()
+                .chain(&doc.text.citations)
+                .map(|c| c.source)
+                .collect();
+            for s in cited {
+                let list = &mut self.citations[s];
+                let from = list.partition_point(|&(c, _)| c < d);
+                let end = list.partition_point(|&(c, _)| c <= d);
+                let new = doc.text.citations.iter().enumerate();
+                list.splice(
+                    from..end,
+                    new.filter(|(_, c)| c.source == s).map(|(i, _)| (d, i)),
+                );
+            }
+        }
+        let changed = crate::timings::time("link related", || {
+            related::update(&mut self.scoring, &mut self.related, documents, before)
+        });
+        timeline::update(&mut self.timeline, documents, &edited);
+        self.diagnostics = entities::unmentioned(&archive.entities, &self.entities);
+        Some(changed)
     }
 }
