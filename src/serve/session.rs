@@ -565,10 +565,13 @@ fn within(unit: &Selection, selection: &Selection) -> bool {
 }
 
 #[cfg(test)]
+mod random;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
-    fn copy(from: &Path, to: &Path) {
+    pub(super) fn copy(from: &Path, to: &Path) {
         for entry in walkdir::WalkDir::new(from) {
             let entry = entry.unwrap();
             let target = to.join(entry.path().strip_prefix(from).unwrap());
@@ -581,7 +584,7 @@ mod tests {
     }
 
     /// Every file a session serves, rendering what waits.
-    fn served(session: &mut Session) -> BTreeMap<String, Arc<Vec<u8>>> {
+    pub(super) fn served(session: &mut Session) -> BTreeMap<String, Arc<Vec<u8>>> {
         session
             .paths()
             .into_iter()
