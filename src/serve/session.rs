@@ -7,11 +7,16 @@
 //! shape — the same blocks, notes, cross-references, mentions, citations and
 //! dates in the same places (`link::same_shape`), as when a sentence is reworded
 //! — the links of the archive stand, and only the words they copy are taken
-//! again; otherwise link runs whole. Then the edited documents' pages are
-//! rendered at once, and every page the edit may have changed is dropped, to be
-//! rendered again when a reader asks for it: the pages quoting the edited text
-//! (related passages, entity and source pages, neighbours, listings, feed, the
-//! data files), or, after a change of shape, every page. Anything else rebuilds
+//! again. Otherwise the links are patched where the edit reaches
+//! (`Linked::relink`: the edited documents' mentions, citations, links and
+//! timeline entries, and the related passages that can change), or, when a
+//! link would report a problem, link runs whole for the report. Then the edited
+//! documents' pages are rendered at once, and every page the edit may have
+//! changed is dropped, to be rendered again when a reader asks for it: the
+//! pages quoting the edited text (related passages, entity and source pages,
+//! neighbours, listings, feed, the data files); after a change of shape also
+//! the documents whose related passages changed and the entities whose pages
+//! show a changed entity's count or neighbours. Anything else rebuilds
 //! everything.
 //!
 //! What is served is what a build from scratch would write, byte for byte (the
