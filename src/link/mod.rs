@@ -7,6 +7,7 @@
 
 pub mod entities;
 pub mod related;
+mod relink;
 pub mod timeline;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -329,109 +330,5 @@ impl Linked {
             entities::reword(&mut self.entities, d, &documents[d]);
         }
         timeline::update(&mut self.timeline, documents, edited);
-    }
-
-    /// Brings the links up to date after the documents of `before` (each index
-    /// with its old version) changed, in any way but their slugs and front
-    /// matter, to what `parsed` holds now: the same as [`link`] would make of
-    /// `parsed`, made only from what the edit touched. Returns the documents
-    /// whose related passages changed; or `None`, with nothing changed, when a
-    /// link would report a problem (call [`link`] for the report).
-    pub fn relink(
-        &mut self,
-        archive: &Archive,
-        parsed: &Parsed,
-        before: &[(usize, &Document)],
-    ) -> Option<BTreeSet<usize>> {
-        let documents = &parsed.documents;
-        if self.diagnostics.iter().any(Diagnostic::is_error) {
-            return None;
-        }
-        let edited: BTreeSet<usize> = before.iter().map(|&(d, _)| d).collect();
-        let slugs: BTreeSet<&str> = edited
-            .iter()
-            .map(|&d| documents[d].source.slug.as_str())
-            .collect();
-        let wanted: BTreeSet<&str> = edited
-            .iter()
-            .flat_map(|&d| {
-                let here = documents[d].source.slug.as_str();
-                documents[d]
-                    .text
-                    .links
-                    .iter()
-                    .map(move |l| l.slug.as_deref().unwrap_or(here))
-            })
-            .chain(slugs.iter().copied())
-            .collect();
-        let anchors = Anchors::of(documents, |slug| wanted.contains(slug));
-        let mut problems = Vec::new();
-        let targets: Vec<(usize, Vec<Option<Target>>)> = edited
-            .iter()
-            .map(|&d| {
-                let doc = &documents[d];
-                let here = Some(doc.source.slug.as_str());
-                let (file, links) = (&doc.source.file, &doc.text.links);
-                (
-                    d,
-                    anchors.resolve(file, here, links, &archive.unreadable, &mut problems),
-                )
-            })
-            .collect();
-        // Links into an edited document must still land.
-        let into = |link: &&CrossLink| link.slug.as_deref().is_some_and(|s| slugs.contains(s));
-        let others = documents
-            .iter()
-            .enumerate()
-            .filter(|(d, _)| !edited.contains(d))
-            .flat_map(|(_, doc)| &doc.text.links)
-            .chain(parsed.entities.iter().flat_map(|text| &text.links))
-            .chain(parsed.sources.iter().flatten().flat_map(|text| &text.links));
-        if !problems.is_empty() || !others.filter(into).all(|l| anchors.lands(l)) {
-            return None;
-        }
-        for (d, targets) in targets {
-            let old = std::mem::replace(&mut self.document_links[d], targets);
-            let doc = &documents[d];
-            let mut out: BTreeMap<usize, Vec<Backlink>> = BTreeMap::new();
-            for (to, link) in links_out(d, doc, &self.document_links[d]) {
-                out.entry(to).or_default().push(link);
-            }
-            let was = old.iter().flatten().map(|t| t.document);
-            let reached: BTreeSet<usize> = was.chain(out.keys().copied()).collect();
-            for to in reached.into_iter().filter(|&to| to != d) {
-                let list = &mut self.backlinks[to];
-                let from = list.partition_point(|b| b.document < d);
-                let end = list.partition_point(|b| b.document <= d);
-                list.splice(from..end, out.remove(&to).unwrap_or_default());
-            }
-        }
-        for &(d, old) in before {
-            let doc = &documents[d];
-            entities::update(&mut self.entities, d, old, doc);
-            let cited: BTreeSet<usize> = old
-                .text
-                .citations
-                .iter()
-                .chain(&doc.text.citations)
-                .map(|c| c.source)
-                .collect();
-            for s in cited {
-                let list = &mut self.citations[s];
-                let from = list.partition_point(|&(c, _)| c < d);
-                let end = list.partition_point(|&(c, _)| c <= d);
-                let new = doc.text.citations.iter().enumerate();
-                list.splice(
-                    from..end,
-                    new.filter(|(_, c)| c.source == s).map(|(i, _)| (d, i)),
-                );
-            }
-        }
-        let changed = crate::timings::time("link related", || {
-            related::update(&mut self.scoring, &mut self.related, documents, before)
-        });
-        timeline::update(&mut self.timeline, documents, &edited);
-        self.diagnostics = entities::unmentioned(&archive.entities, &self.entities);
-        Some(changed)
     }
 }

@@ -355,58 +355,12 @@ pub fn update(
     before: &[(usize, &Document)],
 ) -> BTreeSet<usize> {
     let counted_before = counted(index.described);
-    // How many more blocks name each entity and year of a changed block.
-    let mut entities: BTreeMap<usize, isize> = BTreeMap::new();
-    let mut years: BTreeMap<i32, isize> = BTreeMap::new();
+    let mut grown = Grown::default();
     // For each edited document, where each old block is now, if unchanged.
-    let mut moved: HashMap<usize, Vec<Option<usize>>> = HashMap::new();
-    for &(d, old_doc) in before {
-        let doc = &documents[d];
-        let new = profiles(doc);
-        let old = index.replace(d, new.clone());
-        let at: HashMap<&str, usize> = doc
-            .text
-            .blocks
-            .iter()
-            .enumerate()
-            .map(|(j, b)| (b.id.as_str(), j))
-            .collect();
-        let mut to: Vec<Option<usize>> = old_doc
-            .text
-            .blocks
-            .iter()
-            .zip(&old)
-            .map(|(b, p)| at.get(b.id.as_str()).copied().filter(|&j| new[j] == *p))
-            .collect();
-        // Unchanged blocks must keep their order, or ties would break otherwise.
-        if !to.iter().flatten().is_sorted_by(|a, b| a < b) {
-            to.iter_mut().for_each(|j| *j = None);
-        }
-        let mut kept = vec![false; new.len()];
-        for &j in to.iter().flatten() {
-            kept[j] = true;
-        }
-        let changed = old
-            .iter()
-            .zip(&to)
-            .filter(|(_, j)| j.is_none())
-            .map(|(p, _)| (p, -1))
-            .chain(
-                new.iter()
-                    .zip(&kept)
-                    .filter(|(_, k)| !**k)
-                    .map(|(p, _)| (p, 1)),
-            );
-        for (p, sign) in changed {
-            for &e in &p.entities {
-                *entities.entry(e).or_default() += sign;
-            }
-            for &y in &p.years {
-                *years.entry(y).or_default() += sign;
-            }
-        }
-        moved.insert(d, to);
-    }
+    let moved: HashMap<usize, Vec<Option<usize>>> = before
+        .iter()
+        .map(|&(d, old)| (d, grown.take(index, d, old, &documents[d])))
+        .collect();
     let mut changed: BTreeSet<usize> = moved.keys().copied().collect();
     if counted(index.described) != counted_before {
         // Every weight moved.
@@ -419,24 +373,10 @@ pub fn update(
         *passages = all;
         return changed;
     }
-    let mut again: BTreeSet<usize> = BTreeSet::new();
+    let mut again = grown.reaches(index);
     for &d in moved.keys() {
         again.extend(index.first[d]..index.first[d + 1]);
-    }
-    let proposes = |after: usize, grown: isize| {
-        let before = after.wrapping_add_signed(-grown);
-        before <= COMMON || after <= COMMON
-    };
-    for (&e, &grown) in &entities {
-        let df = index.entity_df(e);
-        if grown != 0 || proposes(df, grown) {
-            again.extend(index.by_entity.get(e).into_iter().flatten());
-        }
-    }
-    for (&y, &grown) in &years {
-        if proposes(index.year_df(y), grown) {
-            again.extend(index.by_year.get(&y).into_iter().flatten());
-        }
+        passages[d] = vec![Vec::new(); documents[d].text.blocks.len()];
     }
     // The others point where they did, but to the new places of unchanged blocks.
     for (d, blocks) in passages.iter_mut().enumerate() {
@@ -454,15 +394,13 @@ pub fn update(
                         changed.insert(d);
                     }
                     Some(_) => {}
+                    // Sharing something with a changed block, it is scored again anyway.
                     None => {
                         again.insert(index.first[d] + b);
                     }
                 }
             }
         }
-    }
-    for &d in moved.keys() {
-        passages[d] = vec![Vec::new(); documents[d].text.blocks.len()];
     }
     let again: Vec<usize> = again.into_iter().collect();
     let ranked = index.rank_all(&again);
@@ -475,6 +413,88 @@ pub fn update(
         }
     }
     changed
+}
+
+/// For each entity and year of a block an edit changed, how many more blocks
+/// name it than before.
+#[derive(Default)]
+struct Grown {
+    entities: BTreeMap<usize, isize>,
+    years: BTreeMap<i32, isize>,
+}
+
+impl Grown {
+    /// Takes document `d`, once `old`, as `doc` into `index`, counting what
+    /// its changed blocks name; returns where each old block is now, if it
+    /// is unchanged (the same id and profile, in the same order).
+    fn take(
+        &mut self,
+        index: &mut Index,
+        d: usize,
+        old: &Document,
+        doc: &Document,
+    ) -> Vec<Option<usize>> {
+        let new = profiles(doc);
+        let was = index.replace(d, new.clone());
+        let at: HashMap<&str, usize> = doc
+            .text
+            .blocks
+            .iter()
+            .enumerate()
+            .map(|(j, b)| (b.id.as_str(), j))
+            .collect();
+        let mut to: Vec<Option<usize>> = old
+            .text
+            .blocks
+            .iter()
+            .zip(&was)
+            .map(|(b, p)| at.get(b.id.as_str()).copied().filter(|&j| new[j] == *p))
+            .collect();
+        // Unchanged blocks must keep their order, or ties would break otherwise.
+        if !to.iter().flatten().is_sorted_by(|a, b| a < b) {
+            to.iter_mut().for_each(|j| *j = None);
+        }
+        let mut kept = vec![false; new.len()];
+        for &j in to.iter().flatten() {
+            kept[j] = true;
+        }
+        let gone = was.iter().zip(&to).filter(|(_, j)| j.is_none());
+        let came = new.iter().zip(&kept).filter(|(_, k)| !**k);
+        let changed = gone.map(|(p, _)| (p, -1)).chain(came.map(|(p, _)| (p, 1)));
+        for (p, sign) in changed {
+            for &e in &p.entities {
+                *self.entities.entry(e).or_default() += sign;
+            }
+            for &y in &p.years {
+                *self.years.entry(y).or_default() += sign;
+            }
+        }
+        to
+    }
+
+    /// The blocks whose passages the changes may change: those naming an
+    /// entity whose count changed (its weight moved), or an entity or year that
+    /// proposes candidates before or after (so changed blocks may have come or
+    /// gone among their candidates). A common name whose count stands scores
+    /// only candidates something else proposes, and those are found by it.
+    fn reaches(&self, index: &Index) -> BTreeSet<usize> {
+        let proposes = |after: usize, grown: isize| {
+            let before = after.wrapping_add_signed(-grown);
+            before <= COMMON || after <= COMMON
+        };
+        let mut blocks = BTreeSet::new();
+        for (&e, &grown) in &self.entities {
+            if grown != 0 || proposes(index.entity_df(e), grown) {
+                blocks.extend(index.by_entity.get(e).into_iter().flatten());
+            }
+        }
+        for (&y, &grown) in &self.years {
+            if proposes(index.year_df(y), grown) {
+                blocks.extend(index.by_year.get(&y).into_iter().flatten());
+            }
+        }
+        blocks
+    }
 }
 
 /// One thread's scores of candidate blocks, reset after each paragraph.
