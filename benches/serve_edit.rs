@@ -3,13 +3,17 @@
 //! (`Session::rebuild` on the saved path).
 //!
 //! ```sh
-//! cargo bench --bench serve_edit -- --lectern target/release/lectern --root DIR [--rounds 5] [--port 8700]
+//! cargo bench --bench serve_edit -- --lectern target/release/lectern --root DIR [--rounds 5] [--port 8700] [--edit word|paragraph]
 //! ```
 //!
-//! Each round edits a different document's first paragraph (one word added, so its
-//! id is kept), polls the page every 2 ms until the new word is served, and reads
-//! the "Built … in N ms" line serve prints for that rebuild. Every edited file is
-//! put back afterwards. Prints medians, and serve's peak memory (VmHWM).
+//! Each round edits a different document, polls the page every 2 ms until the
+//! new word is served, and reads the "Built … in N ms" line serve prints for that
+//! rebuild. `--edit word` (the default) adds one word to the first paragraph, so
+//! the document keeps its shape and the paragraph its id; `--edit paragraph`
+//! adds a paragraph after the first that names an entity the document names,
+//! which changes the document's shape (a block, a mention, the related
+//! passages). Every edited file is put back afterwards. Prints medians, and
+//! serve's peak memory (VmHWM).
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -23,10 +27,21 @@ struct Args {
     root: PathBuf,
     rounds: usize,
     port: u16,
+    edit: Edit,
+}
+
+/// What each round does to its document.
+#[derive(Clone, Copy)]
+enum Edit {
+    /// One word more in the first paragraph.
+    Word,
+    /// A paragraph more, naming an entity.
+    Paragraph,
 }
 
 fn args() -> Result<Option<Args>, String> {
     let (mut lectern, mut root, mut rounds, mut port) = (None, None, 5, 8700);
+    let mut edit = Edit::Word;
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
         let mut value = || it.next().ok_or(format!("{arg} needs a value"));
@@ -35,6 +50,13 @@ fn args() -> Result<Option<Args>, String> {
             "--root" => root = Some(PathBuf::from(value()?)),
             "--rounds" => rounds = value()?.parse().map_err(|e| format!("--rounds: {e}"))?,
             "--port" => port = value()?.parse().map_err(|e| format!("--port: {e}"))?,
+            "--edit" => {
+                edit = match value()?.as_str() {
+                    "word" => Edit::Word,
+                    "paragraph" => Edit::Paragraph,
+                    other => return Err(format!("--edit: `{other}` is not word or paragraph")),
+                }
+            }
             "--bench" => {}
             other => return Err(format!("unknown argument `{other}`")),
         }
@@ -45,6 +67,7 @@ fn args() -> Result<Option<Args>, String> {
             root,
             rounds,
             port,
+            edit,
         }),
         _ => None,
     })
@@ -61,7 +84,7 @@ fn main() -> ExitCode {
         },
         Ok(None) => {
             println!(
-                "usage: cargo bench --bench serve_edit -- --lectern PATH --root DIR [--rounds N] [--port P]"
+                "usage: cargo bench --bench serve_edit -- --lectern PATH --root DIR [--rounds N] [--port P] [--edit word|paragraph]"
             );
             ExitCode::SUCCESS
         }
@@ -97,6 +120,7 @@ fn run(args: &Args) -> Result<(), String> {
     if slugs.is_empty() {
         return Err("no doc-*.md documents to edit".into());
     }
+    let names = entity_names(&args.root.join("content/entities"));
     let started = Instant::now();
     let child = Command::new(&args.lectern)
         .args(["serve", "--root"])
@@ -151,7 +175,11 @@ fn run(args: &Args) -> Result<(), String> {
         let path = documents.join(format!("{slug}.md"));
         let text = std::fs::read_to_string(&path).map_err(|e| e.to_string())?;
         let marker = format!("benchedit{round}x");
-        let edited = edit(&text, &marker).ok_or("no paragraph to edit")?;
+        let edited = match args.edit {
+            Edit::Word => add_word(&text, &marker),
+            Edit::Paragraph => add_paragraph(&text, &marker, &names),
+        }
+        .ok_or("no paragraph to edit")?;
         let url = format!("{base}{slug}/");
         let before = get(&host, &url)?;
         if before.contains(&marker) {
@@ -203,18 +231,57 @@ fn run(args: &Args) -> Result<(), String> {
 
 /// The text with `marker` added to the first paragraph of the body (a line that
 /// starts with a letter after the front matter).
-fn edit(text: &str, marker: &str) -> Option<String> {
+fn add_word(text: &str, marker: &str) -> Option<String> {
+    let (at, line) = first_paragraph(text)?;
+    let cut = at + line.find(' ')?;
+    Some(format!("{} {marker}{}", &text[..cut], &text[cut..]))
+}
+
+/// The text with a paragraph after the first that holds `marker` and names
+/// the first of `names` the text names (or the first of all).
+fn add_paragraph(text: &str, marker: &str, names: &[String]) -> Option<String> {
+    let (at, line) = first_paragraph(text)?;
+    let name = names
+        .iter()
+        .find(|n| text.contains(n.as_str()))
+        .or(names.first())?;
+    let cut = at + line.len();
+    Some(format!(
+        "{}\nThe {marker} passage names {name} once more.\n{}",
+        &text[..cut],
+        &text[cut..]
+    ))
+}
+
+/// Where the first paragraph of the body starts, and its first line.
+fn first_paragraph(text: &str) -> Option<(usize, &str)> {
     let body = text.find("\n+++\n")? + 5;
     let mut at = body;
     for line in text[body..].split_inclusive('\n') {
         if line.starts_with(|c: char| c.is_ascii_uppercase()) {
-            let space = line.find(' ')?;
-            let cut = at + space;
-            return Some(format!("{} {marker}{}", &text[..cut], &text[cut..]));
+            return Some((at, line));
         }
         at += line.len();
     }
     None
+}
+
+/// The `name` of every entity file in `dir`, in file order.
+fn entity_names(dir: &Path) -> Vec<String> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .filter_map(|e| Some(e.ok()?.path()))
+        .collect();
+    files.sort();
+    files
+        .iter()
+        .filter_map(|path| {
+            let text = std::fs::read_to_string(path).ok()?;
+            let line = text.lines().find(|l| l.starts_with("name = \""))?;
+            Some(line["name = \"".len()..].trim_end_matches('"').to_string())
+        })
+        .collect()
 }
 
 /// "Built 10000 documents (42 files written) in 123 ms" → 123.

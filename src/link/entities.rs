@@ -13,7 +13,7 @@ use crate::load::EntitySource;
 use crate::parse::{Document, Snippet, Text};
 
 /// One mention, located for a link: `<slug>/#<anchor>`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MentionRef {
     pub document: usize,
     pub anchor: String,
@@ -21,7 +21,7 @@ pub struct MentionRef {
     pub snippet: Snippet,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct EntityLinks {
     /// In document order, then reading order.
     pub mentions: Vec<MentionRef>,
@@ -89,16 +89,103 @@ pub fn index(
             .related
             .sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
     }
-    let diagnostics = entities
+    let diagnostics = unmentioned(entities, &links);
+    (links, diagnostics)
+}
+
+/// A warning for each entity nothing mentions.
+pub fn unmentioned(entities: &[EntitySource], links: &[EntityLinks]) -> Vec<Diagnostic> {
+    entities
         .iter()
-        .zip(&links)
+        .zip(links)
         .filter(|(_, l)| l.mentions.is_empty() && l.editorial == 0)
         .map(|(e, _)| {
             Diagnostic::warning(&e.file.path, format!("nothing mentions `{}`", e.id))
                 .help(format!("no document, note or annotation names `{}` or one of its aliases: add the spelling a document uses to its aliases, link it as `[text](@{})`, or delete the file", e.meta.name, e.id))
         })
+        .collect()
+}
+
+/// The entities sharing each block (or note) of `doc`, by its anchor.
+fn together(doc: &Document) -> BTreeMap<&str, BTreeSet<usize>> {
+    let mut blocks: BTreeMap<&str, BTreeSet<usize>> = BTreeMap::new();
+    for m in doc.text.mentions.iter().filter(|m| !m.editorial) {
+        blocks
+            .entry(m.anchor.as_str())
+            .or_default()
+            .insert(m.entity);
+    }
+    blocks
+}
+
+/// Puts document `d`'s mentions as `doc` has them in place of those of
+/// `before`, its old version: the lists of mentions, the counts of the
+/// editor's mentions and the entities sharing blocks. Returns the entities
+/// either version mentions.
+pub fn update(
+    links: &mut [EntityLinks],
+    d: usize,
+    before: &Document,
+    doc: &Document,
+) -> BTreeSet<usize> {
+    let mentioned: BTreeSet<usize> = before
+        .text
+        .mentions
+        .iter()
+        .chain(&doc.text.mentions)
+        .map(|m| m.entity)
         .collect();
-    (links, diagnostics)
+    for m in before.text.mentions.iter().filter(|m| m.editorial) {
+        links[m.entity].editorial -= 1;
+    }
+    for m in doc.text.mentions.iter().filter(|m| m.editorial) {
+        links[m.entity].editorial += 1;
+    }
+    let mut new: BTreeMap<usize, Vec<MentionRef>> = BTreeMap::new();
+    for m in doc.text.mentions.iter().filter(|m| !m.editorial) {
+        new.entry(m.entity).or_default().push(MentionRef {
+            document: d,
+            anchor: m.anchor.clone(),
+            number: m.number,
+            snippet: m.snippet.clone(),
+        });
+    }
+    for &e in &mentioned {
+        let mentions = &mut links[e].mentions;
+        let from = mentions.partition_point(|r| r.document < d);
+        let to = mentions.partition_point(|r| r.document <= d);
+        mentions.splice(from..to, new.remove(&e).unwrap_or_default());
+    }
+    // How many more blocks each pair of entities shares.
+    let mut shared: BTreeMap<(usize, usize), isize> = BTreeMap::new();
+    for (blocks, sign) in [(together(before), -1), (together(doc), 1)] {
+        for together in blocks.values() {
+            for &a in together {
+                for &b in together {
+                    if a != b {
+                        *shared.entry((a, b)).or_default() += sign;
+                    }
+                }
+            }
+        }
+    }
+    shared.retain(|_, n| *n != 0);
+    let mut by_entity: BTreeMap<usize, Vec<(usize, isize)>> = BTreeMap::new();
+    for ((a, b), n) in shared {
+        by_entity.entry(a).or_default().push((b, n));
+    }
+    for (a, deltas) in by_entity {
+        let mut counts: BTreeMap<usize, usize> = links[a].related.iter().copied().collect();
+        for (b, n) in deltas {
+            let count = counts.entry(b).or_default();
+            *count = count.wrapping_add_signed(n);
+        }
+        let related = &mut links[a].related;
+        related.clear();
+        related.extend(counts.into_iter().filter(|&(_, n)| n > 0));
+        related.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
+    }
+    mentioned
 }
 
 /// Takes the snippets of document `d`'s mentions again from `doc`, which has

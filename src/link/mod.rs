@@ -7,6 +7,7 @@
 
 pub mod entities;
 pub mod related;
+mod relink;
 pub mod timeline;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -18,7 +19,7 @@ pub use entities::EntityLinks;
 pub use timeline::Entry;
 
 /// The archive, cross-linked.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Linked {
     /// For each document, the target of each cross-reference (`Mark::CrossRef(i)`).
     pub document_links: Vec<Vec<Option<Target>>>,
@@ -35,7 +36,9 @@ pub struct Linked {
     /// document then reading order.
     pub backlinks: Vec<Vec<Backlink>>,
     /// For each document, for each block, related passages in other documents.
-    pub related: Vec<Vec<Vec<related::Passage>>>,
+    pub related: related::Passages,
+    /// What the related passages are scored from, kept for [`Linked::relink`].
+    pub scoring: related::Index,
     pub timeline: Vec<Entry>,
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -60,7 +63,7 @@ pub struct Target {
 /// Links the parsed archive.
 pub fn link(archive: &Archive, parsed: &Parsed) -> Linked {
     let documents = &parsed.documents;
-    let anchors = Anchors::new(documents);
+    let anchors = Anchors::of(documents, |_| true);
     let mut diagnostics = Vec::new();
     let document_links: Vec<Vec<Option<Target>>> = documents
         .iter()
@@ -114,6 +117,7 @@ pub fn link(archive: &Archive, parsed: &Parsed) -> Linked {
         )
     });
     diagnostics.extend(unmentioned);
+    let (scoring, related) = crate::timings::time("link related", || related::passages(documents));
     Linked {
         document_links,
         entity_links,
@@ -121,7 +125,8 @@ pub fn link(archive: &Archive, parsed: &Parsed) -> Linked {
         entities,
         citations: citations_by_source(archive.sources.len(), documents),
         backlinks,
-        related: crate::timings::time("link related", || related::passages(documents)),
+        related,
+        scoring,
         timeline: crate::timings::time("link timeline", || timeline::entries(documents)),
         diagnostics,
     }
@@ -133,10 +138,12 @@ struct Anchors<'a> {
 }
 
 impl<'a> Anchors<'a> {
-    fn new(documents: &'a [Document]) -> Self {
+    /// The ids of the documents whose slugs are `wanted`.
+    fn of(documents: &'a [Document], wanted: impl Fn(&str) -> bool) -> Self {
         let by_slug = documents
             .iter()
             .enumerate()
+            .filter(|(_, doc)| wanted(&doc.source.slug))
             .map(|(d, doc)| {
                 let text = &doc.text;
                 let ids = text
@@ -153,6 +160,17 @@ impl<'a> Anchors<'a> {
             })
             .collect();
         Anchors { by_slug }
+    }
+
+    /// Whether `link` lands in a document of these, and on an id it has.
+    fn lands(&self, link: &CrossLink) -> bool {
+        let Some((_, ids)) = link.slug.as_deref().and_then(|s| self.by_slug.get(s)) else {
+            return false;
+        };
+        link.anchor
+            .as_deref()
+            .filter(|a| !a.is_empty())
+            .is_none_or(|a| ids.contains(a))
     }
 
     /// The targets of `links`, written in `file`, which is the document with slug
@@ -220,17 +238,34 @@ impl<'a> Anchors<'a> {
 fn backlinks(documents: &[Document], targets: &[Vec<Option<Target>>]) -> Vec<Vec<Backlink>> {
     let mut backlinks = vec![Vec::new(); documents.len()];
     for (d, (doc, targets)) in documents.iter().zip(targets).enumerate() {
-        for (link, target) in doc.text.links.iter().zip(targets) {
-            if let Some(target) = target.as_ref().filter(|t| t.document != d) {
-                backlinks[target.document].push(Backlink {
-                    document: d,
-                    anchor: link.from.clone(),
-                    to: target.anchor.clone(),
-                });
-            }
+        for (to, link) in links_out(d, doc, targets) {
+            backlinks[to].push(link);
         }
     }
     backlinks
+}
+
+/// The links of document `d` into other documents, as backlinks: `(target, link)`.
+fn links_out<'a>(
+    d: usize,
+    doc: &'a Document,
+    targets: &'a [Option<Target>],
+) -> impl Iterator<Item = (usize, Backlink)> + 'a {
+    doc.text
+        .links
+        .iter()
+        .zip(targets)
+        .filter_map(move |(link, target)| {
+            let target = target.as_ref().filter(|t| t.document != d)?;
+            Some((
+                target.document,
+                Backlink {
+                    document: d,
+                    anchor: link.from.clone(),
+                    to: target.anchor.clone(),
+                },
+            ))
+        })
 }
 
 /// Every citation of each source, in reading order.
@@ -294,6 +329,6 @@ impl Linked {
         for &d in edited {
             entities::reword(&mut self.entities, d, &documents[d]);
         }
-        self.timeline = timeline::entries(documents);
+        timeline::update(&mut self.timeline, documents, edited);
     }
 }

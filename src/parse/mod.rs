@@ -129,7 +129,7 @@ pub struct Annotation {
 }
 
 /// Keyword in context: the mention and some words either side.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Snippet {
     pub before: String,
     pub text: String,

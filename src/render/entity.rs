@@ -21,7 +21,7 @@ use crate::load::{EntitySource, Field};
 const PICTURED: usize = 28;
 const LINES: usize = 90;
 /// How many neighbours an entity's picture shows.
-const NEIGHBOURS: usize = 12;
+pub(crate) const NEIGHBOURS: usize = 12;
 
 /// The place of `kind` among the archive's declared kinds: picks its shape.
 fn kind_index(kind: &str, declared: &[Kind]) -> usize {
@@ -317,7 +317,7 @@ pub struct Related<'a> {
 }
 
 /// How many related entities an entity page lists.
-const RELATED: usize = 12;
+pub(crate) const RELATED: usize = 12;
 
 impl<'a> EntityView<'a> {
     pub fn new(

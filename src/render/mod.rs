@@ -14,7 +14,7 @@
 mod axis;
 pub(crate) mod body;
 mod document;
-mod entity;
+pub(crate) mod entity;
 mod feeds;
 mod graph;
 mod listing;
