@@ -157,7 +157,12 @@ fn read_content(root: &Path, config: &SiteConfig) -> Result<Content, Failure> {
     }
     let paths = markdown_files(root, &documents_dir)?;
     let (results, ((entities, mut diagnostics), (sources, source_diagnostics))) = rayon::join(
-        || paths.par_iter().map(|path| load_document(root, path)).collect(),
+        || {
+            paths
+                .par_iter()
+                .map(|path| load_document(root, path))
+                .collect()
+        },
         || {
             rayon::join(
                 || entities::load(root, &root.join("content").join("entities"), &config.kinds),

@@ -200,19 +200,37 @@ mod tests {
 
     #[test]
     fn known_language_gets_a_class_per_kind_of_token() {
-        let html = code_block("fn main() {\n    let s = \"<b>\"; // note\n}\n", Some("rust"));
+        let html = code_block(
+            "fn main() {\n    let s = \"<b>\"; // note\n}\n",
+            Some("rust"),
+        );
         assert!(html.contains("data-lang=\"rust\""), "{html}");
-        assert!(html.contains("<span class=\"hl-keyword\">fn</span>"), "{html}");
-        assert!(html.contains("<span class=\"hl-function\">main</span>"), "{html}");
+        assert!(
+            html.contains("<span class=\"hl-keyword\">fn</span>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<span class=\"hl-function\">main</span>"),
+            "{html}"
+        );
         // The quotes belong to the string, and the string is escaped.
-        assert!(html.contains("<span class=\"hl-string\">&quot;&lt;b&gt;&quot;</span>"), "{html}");
-        assert!(html.contains("<span class=\"hl-comment\">// note\n</span>}"), "{html}");
+        assert!(
+            html.contains("<span class=\"hl-string\">&quot;&lt;b&gt;&quot;</span>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<span class=\"hl-comment\">// note\n</span>}"),
+            "{html}"
+        );
     }
 
     #[test]
     fn neighbouring_tokens_of_a_class_share_a_span() {
         let html = code_block("pub fn f() {}\n", Some("rust"));
-        assert!(html.contains("<span class=\"hl-keyword\">pub fn</span> "), "{html}");
+        assert!(
+            html.contains("<span class=\"hl-keyword\">pub fn</span> "),
+            "{html}"
+        );
     }
 
     #[test]
@@ -228,8 +246,16 @@ mod tests {
     fn stylesheet_colours_every_class_in_both_themes() {
         let css = stylesheet();
         for (class, light, dark) in CLASSES {
-            assert!(css.contains(&format!(".hl-code .hl-{class} {{ color: {light}; }}")), "{css}");
-            assert!(css.contains(&format!(":root[data-theme=\"dark\"] .hl-code .hl-{class} {{ color: {dark}; }}")), "{css}");
+            assert!(
+                css.contains(&format!(".hl-code .hl-{class} {{ color: {light}; }}")),
+                "{css}"
+            );
+            assert!(
+                css.contains(&format!(
+                    ":root[data-theme=\"dark\"] .hl-code .hl-{class} {{ color: {dark}; }}"
+                )),
+                "{css}"
+            );
         }
         assert!(css.contains("@media (prefers-color-scheme: dark)"));
         assert!(css.contains(":root:not([data-theme=\"light\"]) .hl-code"));

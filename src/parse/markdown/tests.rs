@@ -187,7 +187,10 @@ fn list_items_and_tables_are_blocks() {
 #[test]
 fn code_is_highlighted_and_not_citable_text() {
     let (_, html) = walk_str("```rust\nfn main() {}\n```\n");
-    assert!(html.contains("<span class=\"hl-keyword\">fn</span>"), "{html}");
+    assert!(
+        html.contains("<span class=\"hl-keyword\">fn</span>"),
+        "{html}"
+    );
 }
 
 fn registry() -> Vec<crate::load::EntitySource> {
