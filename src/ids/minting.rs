@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::matching::Matching;
 use super::normalise::mix;
-use super::similarity::{NewBlock, OldBlock, gained};
+use super::similarity::{NewBlock, OldBlock, absorbed};
 use super::{DocLock, Retired};
 
 /// Length of a freshly minted id; it grows only on a collision.
@@ -149,8 +149,9 @@ struct Near<'a> {
 
 /// Which surviving block, if any, took in a gone block's text (a merge): of the
 /// nearest survivors on each side whose text changed — an unchanged one absorbed
-/// nothing — within `MERGE_REACH` survivors, one whose text now holds at least
-/// `ABSORBED` of the gone block's bigrams.
+/// nothing — within `MERGE_REACH` survivors, one whose text is now its old text
+/// and the gone block's joined, or holds at least `ABSORBED` of the gone block's
+/// bigrams.
 fn absorbed_into(
     o: usize,
     m: &Matching,
@@ -158,8 +159,8 @@ fn absorbed_into(
     new: &[NewBlock],
     near: &Near,
 ) -> Option<usize> {
-    let gone = old[o].sketch();
-    if gone.pairs < 2 {
+    let pairs = old[o].pairs();
+    if pairs < 2 {
         return None; // empty text: nothing to recognise
     }
     let changed = |&p: &usize| m.old[p].is_some_and(|n| new[n].hash != old[p].hash);
@@ -168,19 +169,18 @@ fn absorbed_into(
             .take(MERGE_REACH)
             .find(changed)
     };
-    // Ranked by how many of the gone block's bigrams are among those the survivor
-    // gained (a block that already began with "but" did not absorb a deleted "but"),
-    // then among all of its bigrams (a gained repeat hashes differently), then by
-    // nearness. `max_by_key` keeps the last of equals: the following survivor.
+    // Ranked by `Absorbed` (joined verbatim, then the gone block's bigrams among
+    // those the survivor gained, then among all of its bigrams — a gained repeat
+    // hashes differently), then by nearness. `max_by_key` keeps the last of
+    // equals: the following survivor.
     [walk(near.before), walk(near.after)]
         .into_iter()
         .flatten()
         .filter_map(|p| {
             let n = m.old[p]?;
-            let present = gone.shared(new[n].all_prints());
-            let gained = gone.shared(&gained(new[n].all_bigrams(), old[p].sketch()));
-            let enough = present as f64 >= ABSORBED * gone.pairs as f64;
-            enough.then_some(((gained, present, Reverse(p.abs_diff(o))), n))
+            let took = absorbed(&old[o], &new[n], &old[p], p < o);
+            let enough = took.joined || took.present as f64 >= ABSORBED * pairs as f64;
+            enough.then_some(((took, Reverse(p.abs_diff(o))), n))
         })
         .max_by_key(|&(rank, _)| rank)
         .map(|(_, n)| n)

@@ -109,10 +109,11 @@ pub(super) fn truncate(text: &str) -> &str {
     }
 }
 
+pub(super) const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
 pub(super) const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
 
 pub(super) fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+    bytes.iter().fold(FNV_OFFSET, |h, &b| {
         (h ^ u64::from(b)).wrapping_mul(FNV_PRIME)
     })
 }

@@ -16,7 +16,7 @@ use std::borrow::Cow;
 use std::cell::OnceCell;
 
 use super::LockedBlock;
-use super::normalise::{FNV_PRIME, fnv1a, mix, parse_hash, truncate};
+use super::normalise::{FNV_OFFSET, FNV_PRIME, fnv1a, mix, parse_hash, truncate};
 use super::sketch::{Fingerprints, Sketch};
 
 /// Blocks of at most this many words (headings, captions, short list items) with
@@ -56,6 +56,7 @@ pub(super) struct OldBlock<'a> {
     text: Option<&'a str>,
     sketch: Cow<'a, Sketch>,
     trigrams: OnceCell<Option<(usize, Vec<u64>)>>,
+    bigrams: OnceCell<Option<Vec<u64>>>,
 }
 
 impl<'a> OldBlock<'a> {
@@ -74,6 +75,7 @@ impl<'a> OldBlock<'a> {
             text: block.sketch.is_none().then_some(block.text.as_str()),
             sketch,
             trigrams: OnceCell::new(),
+            bigrams: OnceCell::new(),
         }
     }
 
@@ -88,6 +90,23 @@ impl<'a> OldBlock<'a> {
 
     fn whole(&self) -> bool {
         !self.sketch.cut
+    }
+
+    /// The window's pair hashes, when the lock keeps its text.
+    fn bigrams(&self) -> Option<&[u64]> {
+        let b = self
+            .bigrams
+            .get_or_init(|| self.text.map(|t| bigrams(truncate(t))));
+        b.as_deref()
+    }
+
+    /// Whether the old window has a pair with this hash: exactly when the lock
+    /// keeps the text, else by the sketch (`Sketch::has`).
+    fn has(&self, hash: u64) -> bool {
+        match self.bigrams() {
+            Some(b) => b.binary_search(&hash).is_ok(),
+            None => self.sketch.has(hash),
+        }
     }
 
     fn trigrams(&self) -> Option<(usize, &[u64])> {
@@ -215,7 +234,6 @@ fn short_trigrams(text: &str) -> Option<(usize, Vec<u64>)> {
 pub(super) fn bigrams(text: &str) -> Vec<u64> {
     const START: u64 = 0x5354_4152_5421;
     const END: u64 = 0x454e_4421;
-    const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
     let pair = |a: u64, b: u64| mix(a.rotate_left(23) ^ b);
     let mut out = Vec::with_capacity(text.len() / 5 + 2);
     let (mut prev, mut word) = (START, FNV_OFFSET);
@@ -259,10 +277,73 @@ pub(super) fn shared(a: &[u64], b: &[u64]) -> usize {
     crate::sorted::common(a, b).count()
 }
 
-/// The pairs of a new block that an old one (by its sketch) does not have: all
-/// of them but those whose fingerprint is sampled. Exact for a block kept whole.
-pub(super) fn gained(new: &[u64], old: &Sketch) -> Fingerprints {
-    Fingerprints::of(new.iter().filter(|&&h| !old.has(h)))
+/// How much of a gone old block's text a new block holds, for telling which
+/// neighbour a deleted block was merged into. Compared field by field, in order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) struct Absorbed {
+    /// The new block is exactly its own old text and the gone block's, joined on
+    /// the side the gone block stood: a merge and nothing else (`joined`).
+    pub(super) joined: bool,
+    /// The gone block's pairs among those the new block gained over its own old
+    /// version (a block that already began with "but" did not absorb a deleted
+    /// "but"); by the sketch, a pair not sampled counts as gained.
+    pub(super) gained: usize,
+    /// The gone block's pairs the new block has at all.
+    pub(super) present: usize,
+}
+
+/// How much of the gone block's text `into` took in, `into` being what `was`
+/// became and `gone_after` saying whether the gone block stood after `was`.
+///
+/// Pairs are counted exactly when the lock keeps the gone block's text (a short
+/// block). Its few pairs are what a merge moves most often — a one-word block has
+/// two — and by 12-bit fingerprints alone a neighbour that never held the word
+/// matches one of them about once in a hundred neighbours of a few dozen pairs,
+/// which is all a merged word needs. A longer block is known by its sketch, where
+/// a false match needs many fingerprints to clash at once.
+pub(super) fn absorbed(
+    gone: &OldBlock,
+    into: &NewBlock,
+    was: &OldBlock,
+    gone_after: bool,
+) -> Absorbed {
+    let joined = match (was.hash, gone.hash) {
+        (Some(was), Some(gone)) if gone_after => joined(into.text, was, gone),
+        (Some(was), Some(gone)) => joined(into.text, gone, was),
+        _ => false,
+    };
+    let all = into.all_bigrams();
+    let new_to_was = |h: &&u64| !was.has(**h);
+    if let Some(pairs) = gone.bigrams() {
+        let present: Vec<u64> = crate::sorted::common(pairs, all).collect();
+        return Absorbed {
+            joined,
+            gained: present.iter().filter(new_to_was).count(),
+            present: present.len(),
+        };
+    }
+    let gained = Fingerprints::of(all.iter().filter(new_to_was));
+    Absorbed {
+        joined,
+        gained: gone.sketch().shared(&gained),
+        present: gone.sketch().shared(into.all_prints()),
+    }
+}
+
+/// Whether `text` is a text hashing to `first`, a space, and a text hashing to
+/// `second`: what two blocks merged become, normalised. The lock keeps every
+/// block's hash, so this is exact for blocks of any length. FNV-1a runs along the
+/// text, so one pass finds where the first part would end.
+fn joined(text: &str, first: u64, second: u64) -> bool {
+    let bytes = text.as_bytes();
+    let mut h = FNV_OFFSET;
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == b' ' && h == first && fnv1a(&bytes[i + 1..]) == second {
+            return true;
+        }
+        h = (h ^ u64::from(b)).wrapping_mul(FNV_PRIME);
+    }
+    false
 }
 
 fn dice(shared: usize, a: usize, b: usize) -> f64 {
