@@ -312,6 +312,10 @@
     function failed() { status.textContent = "The search index could not be loaded."; }
 
     function run() {
+      // A search run now makes the one the last keystroke scheduled needless; left
+      // to fire, it would start the results over under a reader who pressed Enter
+      // and then "Show more".
+      clearTimeout(timer);
       var mine = ++generation;
       current = null;
       more.hidden = true;
