@@ -166,6 +166,7 @@ pub(super) fn pages(
             base.render_with(&here, "entities.html", |context| {
                 context.insert("kinds", &kinds);
                 context.insert("graph", &graph);
+                context.insert("legend", &graph::legend(declared));
             })
         })
         .transpose()?;

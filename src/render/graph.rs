@@ -12,6 +12,7 @@
 use std::f64::consts::PI;
 use std::fmt::Write;
 
+use crate::config::Kind;
 use crate::html::escape;
 
 /// An entity to draw.
@@ -25,10 +26,35 @@ pub struct Node<'a> {
     pub href: String,
 }
 
-/// Shapes by kind, in order; kinds past the fifth reuse them, and their colours
-/// (`.graph .kind-<n>` in the stylesheet, which also draws lines and labels in
-/// the page's text colour, so the picture reads in light and dark themes alike).
-const SHAPES: [&str; 5] = ["circle", "square", "triangle", "diamond", "hexagon"];
+/// Shapes by kind, in order, with the symbol the legend shows for each; kinds
+/// past the sixth reuse them. Colours come from `.graph .kind-<n>` in the
+/// stylesheet, which also draws lines and labels in the page's text colour, so
+/// the picture reads in light and dark themes alike.
+const SHAPES: [(&str, &str); 6] = [
+    ("circle", "●"),
+    ("square", "■"),
+    ("triangle", "▲"),
+    ("diamond", "◆"),
+    ("hexagon", "⬢"),
+    ("triangle-down", "▼"),
+];
+
+/// The legend of the shapes: each declared kind's symbol and label, in order
+/// ("● people, ■ organisations").
+pub fn legend(kinds: &[Kind]) -> String {
+    kinds
+        .iter()
+        .enumerate()
+        .map(|(i, kind)| {
+            format!(
+                "{} {}",
+                SHAPES[i % SHAPES.len()].1,
+                kind.label.to_lowercase()
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
 
 /// Draws `nodes` on a circle with `edges` (`(a, b, weight)` by node index);
 /// `center` puts node 0 in the middle instead (an entity's neighbourhood).
@@ -165,7 +191,7 @@ fn shape(kind: usize, x: f64, y: f64, r: f64) -> String {
             .collect::<Vec<_>>()
             .join(" ")
     };
-    match SHAPES[kind % SHAPES.len()] {
+    match SHAPES[kind % SHAPES.len()].0 {
         "circle" => format!(
             "<circle cx=\"{}\" cy=\"{}\" r=\"{}\"/>",
             Short(x),
@@ -180,13 +206,50 @@ fn shape(kind: usize, x: f64, y: f64, r: f64) -> String {
         ),
         "triangle" => format!("<polygon points=\"{}\"/>", points(3, -PI / 2.0)),
         "diamond" => format!("<polygon points=\"{}\"/>", points(4, 0.0)),
-        _ => format!("<polygon points=\"{}\"/>", points(6, 0.0)),
+        "hexagon" => format!("<polygon points=\"{}\"/>", points(6, 0.0)),
+        _ => format!("<polygon points=\"{}\"/>", points(3, PI / 2.0)),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_legend_names_every_declared_kind_with_its_own_shape() {
+        let kinds: Vec<Kind> = [
+            "People",
+            "Ethnic groups",
+            "Organisations",
+            "Places",
+            "Events",
+            "Works",
+        ]
+        .iter()
+        .map(|label| Kind {
+            id: label.to_lowercase().replace(' ', "-"),
+            label: label.to_string(),
+        })
+        .collect();
+        assert_eq!(
+            legend(&kinds),
+            "● people, ■ ethnic groups, ▲ organisations, ◆ places, ⬢ events, ▼ works"
+        );
+        let sixth = svg_of_kind(5);
+        assert!(
+            sixth.contains("class=\"node kind-5\"") && sixth.contains("<polygon"),
+            "{sixth}"
+        );
+    }
+
+    fn svg_of_kind(kind: usize) -> String {
+        svg(
+            "t",
+            &[node("a", kind, 3), node("b", 0, 2)],
+            &[(0, 1, 1)],
+            false,
+        )
+    }
 
     fn node(id: &'static str, kind: usize, mentions: usize) -> Node<'static> {
         Node {
