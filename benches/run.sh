@@ -17,6 +17,11 @@
 # Peers come from benches/peers.sh (or set ZOLA=… HUGO=…; LECTERN=… runs another
 # lectern binary); a missing peer is skipped. TOOLS="lectern zola" limits the tools; SERVE=0 skips step 5. On a
 # shared machine only ratios from one run mean anything.
+#
+# FRESH=1 builds each time into a new folder and deletes them all only at the end.
+# On ext4 without a journal, creating files soon after others were deleted scans
+# past every recently deleted inode, and that cost can decide the ratios (see
+# BENCHMARKS.md); FRESH=1 measures the tools without it.
 set -euo pipefail
 n="${1:?usage: benches/run.sh N [ROUNDS]}"
 rounds="${2:-3}"
@@ -55,15 +60,24 @@ for tool in $TOOLS; do
 done
 
 # build TOOL LABEL: one clean build, appending "LABEL TOOL wall_s peak_kb user_s sys_s" to the log.
+fresh=0
+declare -A output
 build() {
     local tool=$1 label=$2 dir="$corpus/$1"
-    rm -rf "$dir/public"
+    local out="$dir/public"
+    if [ "${FRESH:-0}" = 1 ]; then
+        fresh=$((fresh + 1))
+        out="$dir/fresh-$fresh"
+    else
+        rm -rf "$out"
+    fi
+    output[$tool]="$out"
     local cmd
     case $tool in
-        lectern) cmd=("$lectern" build --root "$dir" --out "$dir/public") ;;
-        base) cmd=("$BASE" build --root "$dir" --out "$dir/public") ;;
-        zola) cmd=("$ZOLA" --root "$dir" build --output-dir "$dir/public" --force) ;;
-        hugo) cmd=("$HUGO" --source "$dir" --destination "$dir/public" --quiet) ;;
+        lectern) cmd=("$lectern" build --root "$dir" --out "$out") ;;
+        base) cmd=("$BASE" build --root "$dir" --out "$out") ;;
+        zola) cmd=("$ZOLA" --root "$dir" build --output-dir "$out" --force) ;;
+        hugo) cmd=("$HUGO" --source "$dir" --destination "$out" --quiet) ;;
     esac
     if ! /usr/bin/time -f "%e %M %U %S" "${cmd[@]}" >/dev/null 2>"$corpus/$tool.err"; then
         echo "$tool failed:"; tail -20 "$corpus/$tool.err"; exit 1
@@ -88,11 +102,12 @@ echo "| $n documents, median of $rounds | wall s | peak RSS MB | user s | sys s 
 echo "|---|---|---|---|---|---|---|"
 for tool in "${tools[@]}"; do
     med() { grep "^round $tool " "$log" | awk -v c="$1" '{print $c}' | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-    out="$(du -sb "$corpus/$tool/public" | cut -f1)"
-    files="$(find "$corpus/$tool/public" -type f | wc -l)"
+    out="$(du -sb "${output[$tool]}" | cut -f1)"
+    files="$(find "${output[$tool]}" -type f | wc -l)"
     printf "| %s | %s | %d | %s | %s | %.0f | %d |\n" "$tool" "$(med 3)" "$(($(med 4) / 1024))" "$(med 5)" "$(med 6)" \
         "$(echo "$out / 1000000" | bc -l)" "$files"
 done
+[ "${FRESH:-0}" != 1 ] || rm -rf "$corpus"/*/fresh-*
 markdown="$(du -sb "$corpus/lectern/content" | cut -f1)"
 echo
 for tool in lectern base; do
