@@ -151,10 +151,8 @@ pub fn update(
         });
     }
     for &e in &mentioned {
-        let mentions = &mut links[e].mentions;
-        let from = mentions.partition_point(|r| r.document < d);
-        let to = mentions.partition_point(|r| r.document <= d);
-        mentions.splice(from..to, new.remove(&e).unwrap_or_default());
+        let new = new.remove(&e).unwrap_or_default();
+        crate::sorted::replace_run(&mut links[e].mentions, |r| r.document, d, new);
     }
     // How many more blocks each pair of entities shares.
     let mut shared: BTreeMap<(usize, usize), isize> = BTreeMap::new();

@@ -60,10 +60,8 @@ impl Linked {
         let was = old.iter().flatten().map(|t| t.document);
         let reached: BTreeSet<usize> = was.chain(out.keys().copied()).collect();
         for to in reached.into_iter().filter(|&to| to != d) {
-            let list = &mut self.backlinks[to];
-            let from = list.partition_point(|b| b.document < d);
-            let end = list.partition_point(|b| b.document <= d);
-            list.splice(from..end, out.remove(&to).unwrap_or_default());
+            let new = out.remove(&to).unwrap_or_default();
+            crate::sorted::replace_run(&mut self.backlinks[to], |b| b.document, d, new);
         }
     }
 
@@ -77,14 +75,9 @@ impl Linked {
             .map(|c| c.source)
             .collect();
         for s in cited {
-            let list = &mut self.citations[s];
-            let from = list.partition_point(|&(c, _)| c < d);
-            let end = list.partition_point(|&(c, _)| c <= d);
             let new = doc.text.citations.iter().enumerate();
-            list.splice(
-                from..end,
-                new.filter(|(_, c)| c.source == s).map(|(i, _)| (d, i)),
-            );
+            let new = new.filter(|(_, c)| c.source == s).map(|(i, _)| (d, i));
+            crate::sorted::replace_run(&mut self.citations[s], |&(c, _)| c, d, new);
         }
     }
 }
