@@ -229,7 +229,6 @@ fn json_ld(
     put("@context", json!("https://schema.org"));
     put("@type", json!("Article"));
     put("headline", json!(title));
-    put("name", json!(title));
     if !meta.authors.is_empty() {
         let authors: Vec<_> = meta
             .authors

@@ -59,6 +59,9 @@ pub fn legend(kinds: &[Kind]) -> String {
 /// Draws `nodes` on a circle with `edges` (`(a, b, weight)` by node index);
 /// `center` puts node 0 in the middle instead (an entity's neighbourhood).
 ///
+/// A line's width shows its weight; the numbers are in the ranked lists beside
+/// the picture, so lines carry no titles of their own.
+///
 /// Every presentation attribute the nodes share lives in the stylesheet, and
 /// coordinates keep one decimal at most (whole pixels for lines and labels): the
 /// picture is drawn on every entity page.
@@ -105,11 +108,8 @@ pub fn svg(title: &str, nodes: &[Node], edges: &[(usize, usize, usize)], center:
         let width = 0.6 + 3.0 * weight as f64 / heaviest;
         let _ = write!(
             out,
-            "<path d=\"M{x1:.0} {y1:.0}Q{qx:.0} {qy:.0} {x2:.0} {y2:.0}\" stroke-width=\"{}\"><title>{} and {}: {weight} shared paragraph{}</title></path>",
+            "<path d=\"M{x1:.0} {y1:.0}Q{qx:.0} {qy:.0} {x2:.0} {y2:.0}\" stroke-width=\"{}\"/>",
             Short(width),
-            escape(nodes[a].name),
-            escape(nodes[b].name),
-            if weight == 1 { "" } else { "s" }
         );
     }
     out.push_str("</g><g class=\"nodes\">");

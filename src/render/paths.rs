@@ -75,15 +75,42 @@ impl<'a> Here<'a> {
         }
     }
 
-    /// A link from here to `page`, at `fragment` when given.
+    /// A link from here to `page`, at `fragment` when given: up only as far as
+    /// the folder both pages are in (`../y/` between two entity pages).
     pub fn to(&self, page: Page, fragment: Option<&str>) -> String {
-        match fragment {
-            Some(f) if page == self.page => format!("#{f}"),
-            Some(f) => format!("{}{}#{f}", self.root, page.dir()),
-            None if page == self.page => "./".into(),
-            None => format!("{}{}", self.root, page.dir()),
+        let target = page.dir();
+        let mut link = match self.page {
+            Page::NotFound => format!("{}{target}", self.root),
+            _ => {
+                let here = self.page.dir();
+                let shared = common_folders(&here, &target);
+                let up = here[shared..].matches('/').count();
+                format!("{}{}", "../".repeat(up), &target[shared..])
+            }
+        };
+        if link.is_empty() && fragment.is_none() {
+            link.push_str("./");
+        }
+        if let Some(f) = fragment {
+            link.push('#');
+            link.push_str(f);
+        }
+        link
+    }
+}
+
+/// The length of the folders two page folders (`""` or ending in `/`) begin with.
+fn common_folders(a: &str, b: &str) -> usize {
+    let mut shared = 0;
+    for ((i, x), y) in a.char_indices().zip(b.chars()) {
+        if x != y {
+            break;
+        }
+        if x == '/' {
+            shared = i + 1;
         }
     }
+    shared
 }
 
 #[cfg(test)]
@@ -107,6 +134,16 @@ mod tests {
         assert_eq!(doc.to(Page::Document("b"), Some("p1")), "../b/#p1");
         let entity = Here::new(Page::Entity("x"), &config);
         assert_eq!(entity.to(Page::Document("a"), Some("p1")), "../../a/#p1");
+        assert_eq!(entity.to(Page::Entity("y"), None), "../y/");
+        assert_eq!(entity.to(Page::Entity("x"), Some("f")), "#f");
+        assert_eq!(entity.to(Page::Entities, None), "../");
+        assert_eq!(entity.to(Page::Source("k"), None), "../../sources/k/");
+        // A folder name that begins another's is not a shared folder.
+        let long = Here::new(Page::Entity("xy"), &config);
+        assert_eq!(long.to(Page::Entity("x"), None), "../x/");
+        let entities = Here::new(Page::Entities, &config);
+        assert_eq!(entities.to(Page::Entity("y"), Some("f")), "y/#f");
+        assert_eq!(entities.to(Page::Home, None), "../");
         assert_eq!(entity.canonical, "https://example.org/archive/entities/x/");
         let home = Here::new(Page::Home, &config);
         assert_eq!(home.to(Page::Source("k"), None), "sources/k/");

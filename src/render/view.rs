@@ -110,11 +110,12 @@ impl<'a, D, T> Group<'a, D, T> {
         show: impl Fn(T) -> V,
         place: impl Fn(T) -> (String, String),
     ) -> Listed<'a, D, V> {
+        let places = Place::distinct(self.rest.into_iter().map(place));
         Listed {
             document: self.document,
-            more: self.rest.len(),
+            more: places.len(),
             shown: self.shown.into_iter().map(show).collect(),
-            places: Place::distinct(self.rest.into_iter().map(place)),
+            places,
         }
     }
 }
@@ -278,6 +279,18 @@ mod tests {
             200,
             "every place is kept"
         );
+    }
+
+    #[test]
+    fn more_counts_the_places_it_links() {
+        // Two mentions in one paragraph are one place: "and 2 more: ¶ 2 ¶ 3".
+        let documents = [0];
+        let items = [(0, 1), (0, 2), (0, 2), (0, 3)].into_iter();
+        let group = by_document(items, &documents, 1).pop().unwrap();
+        let listed = group.listed(|n| n, |n| (format!("#p{n}"), format!("¶ {n}")));
+        assert_eq!(listed.shown, [1]);
+        assert_eq!(listed.more, 2);
+        assert_eq!(listed.places.len(), listed.more);
     }
 
     #[test]

@@ -14,7 +14,7 @@ use super::records::{Kind, Place, Record};
 /// The version of the files' layout; the script refuses any other.
 pub const FORMAT: u32 = 1;
 /// Records per record file.
-pub const CHUNK: usize = 256;
+pub const CHUNK: usize = 1024;
 /// A term file is closed once it holds this many bytes before compression (about
 /// 20 KB after).
 const SHARD: usize = 32 * 1024;
