@@ -5,6 +5,7 @@
 //! reports them together, so an editor fixes everything in one pass. A span is
 //! turned into line and column only when the report is printed.
 
+use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -145,6 +146,41 @@ impl fmt::Display for Failure {
 
 impl std::error::Error for Failure {}
 
+/// How many times a build shows the same warning in full; `lectern check` shows
+/// every one.
+pub const SHOWN_PER_MESSAGE: usize = 3;
+
+/// Warnings as a build reports them: each message in full the first
+/// `SHOWN_PER_MESSAGE` times, then one line saying how often else it came, so a
+/// spelling flagged in a thousand paragraphs does not bury everything else.
+pub fn summarise(warnings: &[Diagnostic]) -> String {
+    let mut seen: HashMap<&str, (usize, BTreeSet<&Path>)> = HashMap::new();
+    let mut out = String::new();
+    let mut repeated = Vec::new();
+    for warning in warnings {
+        let (count, files) = seen.entry(&warning.message).or_default();
+        *count += 1;
+        if *count <= SHOWN_PER_MESSAGE {
+            out.push_str(&warning.render());
+        } else {
+            if *count == SHOWN_PER_MESSAGE + 1 {
+                repeated.push(warning.message.as_str());
+            }
+            files.insert(&warning.path);
+        }
+    }
+    for message in repeated {
+        let (count, files) = &seen[message];
+        let files = files.len();
+        out.push_str(&format!(
+            "warning: {message}: {} more like it, in {files} file{}; `lectern check` lists every one\n",
+            count - SHOWN_PER_MESSAGE,
+            if files == 1 { "" } else { "s" },
+        ));
+    }
+    out
+}
+
 /// Orders diagnostics so a report reads file by file, top to bottom, the same on every run.
 pub fn sort(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by(|a, b| {
@@ -218,6 +254,22 @@ mod tests {
             Some("title")
         );
         assert_eq!(suggest("zzz", ["title", "subtitle"]), None);
+    }
+
+    #[test]
+    fn a_build_shows_a_repeated_warning_three_times_then_counts_the_rest() {
+        let warning = |path: &str, message: &str| Diagnostic::warning(path, message);
+        let warnings: Vec<Diagnostic> = (0..10)
+            .map(|n| warning(&format!("d{}.md", n % 4), "ambiguous mention `Haqqani`"))
+            .chain([warning("e.md", "unused entity")])
+            .collect();
+        let text = summarise(&warnings);
+        assert_eq!(text.matches("in d").count(), SHOWN_PER_MESSAGE, "{text}");
+        assert!(text.contains("unused entity"), "{text}");
+        assert!(
+            text.ends_with("warning: ambiguous mention `Haqqani`: 7 more like it, in 4 files; `lectern check` lists every one\n"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -102,9 +102,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 locked,
                 force,
             })?;
-            for warning in &summary.warnings {
-                eprint!("{warning}");
-            }
+            eprint!("{}", lectern::diagnostics::summarise(&summary.warnings));
             eprintln!(
                 "Built {} documents, {} pages into {} in {} ms",
                 summary.documents,

@@ -1119,7 +1119,22 @@
       });
       filter.querySelector("output").textContent = shown + " of " + entries.length + " entries";
     };
-    filter.addEventListener("change", apply);
+    // `?entity=…` and `?document=…` choose the filter, so an entity page can
+    // link to its whole timeline and a filtered view can be shared.
+    var params = new URLSearchParams(location.search);
+    ["document", "entity"].forEach(function (name) {
+      var select = filter.elements[name], want = params.get(name);
+      if (want && Array.prototype.some.call(select.options, function (o) { return o.value === want; })) select.value = want;
+    });
+    filter.addEventListener("change", function () {
+      var state = new URLSearchParams();
+      ["document", "entity"].forEach(function (name) {
+        if (filter.elements[name].value) state.set(name, filter.elements[name].value);
+      });
+      var query = state.toString();
+      history.replaceState(null, "", location.pathname + (query ? "?" + query : "") + location.hash);
+      apply();
+    });
     filter.hidden = false;
     apply();
   }

@@ -197,6 +197,26 @@ fn one_source_key_in_both_bibliographies_is_an_error() {
     );
 }
 
+#[test]
+fn source_keys_that_would_share_a_page_or_cannot_be_cited_are_errors() {
+    let failure = Archive::with_site()
+        .document("a", "+++\n+++\n\nCited. [@Smith2001, p. 3]\n")
+        .file(
+            "content/sources.bib",
+            "@book{Smith2001,\n title = {One},\n}\n@book{smith2001,\n title = {Two},\n}\n@book{doi/10.1000,\n title = {Three},\n}\n",
+        )
+        .build_err();
+    let errors: Vec<&str> = failure.0.iter().map(|d| d.message.as_str()).collect();
+    assert_eq!(
+        errors,
+        [
+            "source key `doi/10.1000` cannot be cited as `@doi/10.1000`",
+            "source keys `Smith2001` and `smith2001` would share the page `sources/smith2001/`",
+        ],
+        "{failure}"
+    );
+}
+
 // Files that are not UTF-8 Markdown.
 
 #[test]

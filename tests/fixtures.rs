@@ -534,6 +534,23 @@ fn entity_archive(body: &str) -> Archive {
 }
 
 #[test]
+fn a_camel_case_key_as_zotero_writes_it_is_cited_and_gets_a_lower_case_page() {
+    let site = Archive::with_site()
+        .document("a", "+++\n+++\n\nAs argued [see @smithHistoryWorld2001, p. 33].\n")
+        .file(
+            "content/sources.bib",
+            "@book{smithHistoryWorld2001,\n author = {Smith, John},\n title = {A History of the World},\n year = {2001},\n}\n",
+        )
+        .build();
+    site.page("a/index.html")
+        .has("a.cite[href='../sources/smithhistoryworld2001/']");
+    site.page("sources/smithhistoryworld2001/index.html")
+        .has_text(".entity-facts code", "@smithHistoryWorld2001");
+    site.page("sources/index.html")
+        .has("a[href='../sources/smithhistoryworld2001/']");
+}
+
+#[test]
 fn mentions_link_every_spelling_longest_first_on_word_boundaries() {
     let site = entity_archive(
         "Mullah Mohammad Omar, Mullar Omar and the Haqqani Network met; Omarion did not. `Mullah Omar` [Mullah Omar](https://x.org/) [Haqqani](@jalaluddin-haqqani).",
@@ -653,6 +670,31 @@ fn a_popular_entity_shows_twenty_mentions_in_context_and_links_every_other_parag
 }
 
 #[test]
+fn an_entity_page_lists_its_first_forty_dates_and_links_the_rest_on_the_timeline() {
+    let entries: String = (1..=45)
+        .map(|d| {
+            format!(
+                "## Year {d} {{#y{d} date={year}}}\n\nMullah Omar again.\n\n",
+                year = 1950 + d
+            )
+        })
+        .collect();
+    let site = entity_archive("Nothing here.")
+        .document("t", &format!("+++\nkind = \"timeline\"\n+++\n\n{entries}"))
+        .build();
+    let page = site.page("entities/mullah-omar/index.html");
+    let dates = page.texts(".timeline > li > time");
+    assert_eq!(dates.len(), 40);
+    assert_eq!((dates[0].as_str(), dates[39].as_str()), ("1951", "1990"));
+    page.has_text(
+        "p.more",
+        "and 5 more dated passages: see all on the timeline",
+    )
+    .has("p.more a[href='../../timeline/?entity=mullah-omar']");
+    site.page("timeline/index.html").count(".timeline > li", 45);
+}
+
+#[test]
 fn related_passages_need_more_in_common_than_a_name_found_everywhere() {
     let mut archive = entity_archive("Nothing here.");
     for d in 0..40 {
@@ -742,6 +784,14 @@ fn citations_render_as_printed_and_sources_list_every_citation() {
     assert_eq!(source.texts(".kwic .locator"), ["pp. 161", "p. 2"]);
     source.has(".kwic a[href^='../../a/#']");
     site.page("sources/index.html").contains("cited 2 times");
+}
+
+#[test]
+fn a_citation_that_suppresses_the_author_prints_the_year() {
+    let site = entity_archive("Gannon says so [-@gannon-2005, p. 9].").build();
+    site.page("a/index.html")
+        .has_text("span.citation", "[2005, p. 9]")
+        .has("span.citation a.cite[href='../sources/gannon-2005/']");
 }
 
 #[test]

@@ -9,7 +9,7 @@
 //! and `ID_LEN` are part of the lock format.
 
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::matching::Matching;
 use super::normalise::mix;
@@ -33,14 +33,17 @@ pub(super) fn name(
     new: &[NewBlock],
 ) -> Vec<String> {
     let claimed: BTreeSet<&str> = explicit.iter().flatten().copied().collect();
-    let mut used: BTreeSet<String> = previous
-        .blocks
-        .iter()
-        .map(|b| b.id.as_str())
-        .chain(previous.retired.iter().map(|r| r.id.as_str()))
-        .chain(claimed.iter().copied())
-        .map(str::to_owned)
-        .collect();
+    let mut minter = Minter {
+        used: previous
+            .blocks
+            .iter()
+            .map(|b| b.id.as_str())
+            .chain(previous.retired.iter().map(|r| r.id.as_str()))
+            .chain(claimed.iter().copied())
+            .map(str::to_owned)
+            .collect(),
+        resume: HashMap::new(),
+    };
     let mut carried = BTreeSet::new();
     let named: Vec<Option<String>> = (0..new.len())
         .map(|n| {
@@ -55,30 +58,44 @@ pub(super) fn name(
     named
         .into_iter()
         .zip(new)
-        .map(|(id, p)| id.unwrap_or_else(|| mint(p.hash.unwrap_or_default(), &mut used)))
+        .map(|(id, p)| id.unwrap_or_else(|| minter.mint(p.hash.unwrap_or_default())))
         .collect()
 }
 
-/// A fresh id from a text hash: a letter, then base32, 5 characters, lengthened (up
-/// to 12) while it is in `used`; past that, the hash is re-mixed. Records the id.
-fn mint(hash: u64, used: &mut BTreeSet<String>) -> String {
-    const ALPHABET: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz234567";
-    let mut h = hash;
-    loop {
-        let mut chars = String::with_capacity(12);
-        chars.push(char::from(ALPHABET[(h % 26) as usize]));
-        let mut rest = h / 26;
-        for _ in 0..11 {
-            chars.push(char::from(ALPHABET[(rest & 31) as usize]));
-            rest >>= 5;
-        }
-        for len in ID_LEN..=chars.len() {
-            if !used.contains(&chars[..len]) {
-                used.insert(chars[..len].to_owned());
-                return chars[..len].to_owned();
+/// Fresh ids, each different from every id in `used`.
+struct Minter {
+    used: BTreeSet<String>,
+    /// Where the search for each text hash stopped: (the re-mixed hash, the length
+    /// it returned). Identical blocks share a hash, and `used` only grows, so the
+    /// next search for it can start there rather than walk past every id the
+    /// earlier ones took: the same ids, in linear rather than quadratic time.
+    resume: HashMap<u64, (u64, usize)>,
+}
+
+impl Minter {
+    /// A fresh id from a text hash: a letter, then base32, 5 characters, lengthened
+    /// (up to 12) while it is in use; past that, the hash is re-mixed. Records the id.
+    fn mint(&mut self, hash: u64) -> String {
+        const ALPHABET: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz234567";
+        let (mut h, mut from) = self.resume.get(&hash).copied().unwrap_or((hash, ID_LEN));
+        loop {
+            let mut chars = String::with_capacity(12);
+            chars.push(char::from(ALPHABET[(h % 26) as usize]));
+            let mut rest = h / 26;
+            for _ in 0..11 {
+                chars.push(char::from(ALPHABET[(rest & 31) as usize]));
+                rest >>= 5;
             }
+            for len in from..=chars.len() {
+                if !self.used.contains(&chars[..len]) {
+                    self.used.insert(chars[..len].to_owned());
+                    self.resume.insert(hash, (h, len));
+                    return chars[..len].to_owned();
+                }
+            }
+            h = mix(h);
+            from = ID_LEN;
         }
-        h = mix(h);
     }
 }
 

@@ -149,6 +149,21 @@ fn identical_and_empty_blocks_get_distinct_ids_lengthened_on_collision() {
 }
 
 #[test]
+fn many_identical_blocks_walk_one_chain_of_ids_once() {
+    let texts = vec!["Notes"; 40];
+    let (ids, _) = build(&DocLock::default(), &texts);
+    // The first eight are the lengthenings of one id; then the hash is re-mixed.
+    for (n, id) in ids[..8].iter().enumerate() {
+        assert_eq!(id.len(), ID_LEN + n);
+        assert!(id.starts_with(&ids[0]));
+    }
+    assert_eq!(ids[8].len(), ID_LEN);
+    assert_eq!(ids[9].len(), ID_LEN + 1);
+    assert!(ids[9].starts_with(&ids[8]));
+    assert_eq!(ids.iter().collect::<BTreeSet<_>>().len(), 40);
+}
+
+#[test]
 fn an_inserted_duplicate_does_not_shift_the_others() {
     let (ids, lock) = build(&DocLock::default(), &["", P1, "", P2]);
     let (after, _) = build(&lock, &["", "", P1, "", P2]);

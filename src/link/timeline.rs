@@ -73,15 +73,28 @@ fn of_document(d: usize, doc: &Document) -> Vec<(usize, Entry)> {
         .enumerate()
         .map(|(i, b)| (b.id.as_str(), i))
         .collect();
-    let mentioned = |anchors: &BTreeSet<&str>| -> Vec<usize> {
-        let entities: BTreeSet<usize> = doc
-            .text
-            .mentions
+    // The entities each block names, found once: a paragraph may state
+    // thousands of dates, and each asks for its block's entities.
+    let mut named: HashMap<&str, Vec<usize>> = HashMap::new();
+    for m in doc.text.mentions.iter().filter(|m| !m.editorial) {
+        named.entry(m.anchor.as_str()).or_default().push(m.entity);
+    }
+    for entities in named.values_mut() {
+        entities.sort_unstable();
+        entities.dedup();
+    }
+    let mentioned = |anchors: &[&str]| -> Vec<usize> {
+        let mut entities: Vec<usize> = anchors
             .iter()
-            .filter(|m| !m.editorial && anchors.contains(m.anchor.as_str()))
-            .map(|m| m.entity)
+            .filter_map(|a| named.get(a))
+            .flatten()
+            .copied()
             .collect();
-        entities.into_iter().collect()
+        if anchors.len() > 1 {
+            entities.sort_unstable();
+            entities.dedup();
+        }
+        entities
     };
     for (i, block) in blocks.iter().enumerate() {
         let (Some(date), Some(level)) = (block.date, block.level) else {
@@ -92,7 +105,7 @@ fn of_document(d: usize, doc: &Document) -> Vec<(usize, Entry)> {
             .iter()
             .position(|b| b.kind == BlockKind::Heading && b.level.is_some_and(|l| l <= level))
             .map_or(blocks.len(), |p| i + 1 + p);
-        let anchors: BTreeSet<&str> = blocks[i..end].iter().map(|b| b.id.as_str()).collect();
+        let anchors: Vec<&str> = blocks[i..end].iter().map(|b| b.id.as_str()).collect();
         entries.push((
             i,
             Entry {
@@ -123,7 +136,7 @@ fn of_document(d: usize, doc: &Document) -> Vec<(usize, Entry)> {
                 supplied: date.explicit,
                 snippet: Some(date.snippet.clone()),
                 number: date.number,
-                entities: mentioned(&BTreeSet::from([date.anchor.as_str()])),
+                entities: mentioned(&[date.anchor.as_str()]),
             },
         ));
     }

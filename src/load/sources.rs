@@ -1,6 +1,6 @@
 //! The bibliography: `content/sources.bib` (BibTeX or BibLaTeX, as Zotero exports
 //! it) and/or `content/sources.toml` (one table per key). Each source has a stable
-//! key, which citations use and which is its page's URL.
+//! key, which citations use, and a slug made from it, which is its page's URL.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -8,13 +8,16 @@ use std::sync::Arc;
 
 use biblatex::{Bibliography, ChunksExt};
 
-use super::{SourceFile, is_slug, read_text};
+use super::{SourceFile, read_text, slugify};
 use crate::diagnostics::{self, Diagnostic};
 
 /// One bibliography record, its fields as plain text.
 #[derive(Debug, Clone)]
 pub struct Source {
     pub key: String,
+    /// The page's name, `sources/<slug>/`: the key in lower case, other characters
+    /// as hyphens, so `smithHistoryWorld2001` (as Zotero names it) is a clean URL.
+    pub slug: String,
     /// `book`, `article`, `misc`… as written.
     pub kind: String,
     /// Field name (lower-case) → value.
@@ -62,6 +65,18 @@ impl Source {
             .filter(|s| !s.is_empty())
     }
 
+    /// Its year: the `year` field, else the start of `date`.
+    pub fn year(&self) -> Option<&str> {
+        self.field("year")
+            .or(self.field("date").map(|d| d.get(..4).unwrap_or(d)))
+    }
+
+    /// How a citation that suppresses the author, `[-@key]`, names a source: its
+    /// year, else its label.
+    pub fn year_label(&self) -> String {
+        self.year().map_or_else(|| self.label(), str::to_string)
+    }
+
     /// How a citation names a source: its `shorthand` when it has one (how the
     /// archive's documents print it), else "Author, year", else its title.
     pub fn label(&self) -> String {
@@ -84,10 +99,7 @@ impl Source {
                 .field("journal")
                 .or(self.field("organization"))
                 .map(str::to_string));
-        let year = self
-            .field("year")
-            .or(self.field("date").map(|d| d.get(..4).unwrap_or(d)));
-        match (who, year) {
+        match (who, self.year()) {
             (Some(w), Some(y)) => format!("{w}, {y}"),
             (Some(w), None) => w,
             (None, y) => {
@@ -96,6 +108,16 @@ impl Source {
             }
         }
     }
+}
+
+/// The length of the citation key `text` starts with, as Pandoc reads one:
+/// letters, digits, and `-`, `_`, `:` or `.` between them (after the last, they are
+/// the sentence's punctuation).
+pub fn key_len(text: &str) -> usize {
+    let end = text
+        .find(|c: char| !(c.is_alphanumeric() || matches!(c, '-' | '_' | ':' | '.')))
+        .unwrap_or(text.len());
+    text[..end].trim_end_matches(['.', ':']).len()
 }
 
 pub const BIB_FILE: &str = "content/sources.bib";
@@ -141,13 +163,30 @@ pub fn load(root: &Path) -> (Vec<Source>, Vec<Diagnostic>) {
         }
     }
     for source in &sources {
-        if !is_slug(&source.key) {
+        if key_len(&source.key) != source.key.len() {
             diagnostics.push(
                 Diagnostic::error(
                     &source.path,
-                    format!("source key `{}` cannot be a URL", source.key),
+                    format!("source key `{}` cannot be cited as `@{0}`", source.key),
                 )
-                .help("use lower-case letters, digits and hyphens, e.g. `coll-directorate-s`"),
+                .help("use letters, digits and `-`, `_`, `:` or `.` between them, e.g. `smith2001` or `coll-directorate-s`"),
+            );
+        }
+    }
+    // Keys that differ only in case or punctuation would share a page.
+    let mut by_slug: Vec<&Source> = sources.iter().collect();
+    by_slug.sort_by(|a, b| a.slug.cmp(&b.slug).then_with(|| a.key.cmp(&b.key)));
+    for pair in by_slug.windows(2) {
+        if pair[0].slug == pair[1].slug && pair[0].key != pair[1].key {
+            diagnostics.push(
+                Diagnostic::error(
+                    &pair[1].path,
+                    format!(
+                        "source keys `{}` and `{}` would share the page `sources/{}/`",
+                        pair[0].key, pair[1].key, pair[1].slug
+                    ),
+                )
+                .help("rename one of them; keys differing only in case or punctuation name the same page"),
             );
         }
     }
@@ -170,6 +209,7 @@ pub fn parse_bib(path: &Path, text: &Arc<str>) -> Result<Vec<Source>, Diagnostic
                 .collect();
             let start = text.find(&format!("{{{},", entry.key)).unwrap_or(0);
             Source {
+                slug: slugify(&entry.key),
                 key: entry.key.clone(),
                 kind: entry.entry_type.to_string().to_lowercase(),
                 note: fields.get("note").map(|n| Note::new(path, text, start, n)),
@@ -220,6 +260,7 @@ pub fn parse_toml(path: &Path, text: &Arc<str>) -> Result<Vec<Source>, Diagnosti
             let start = text.find(&format!("[{key}]")).unwrap_or(0);
             Ok(Source {
                 note: plain.get("note").map(|n| Note::new(path, text, start, n)),
+                slug: slugify(&key),
                 key,
                 kind,
                 fields: plain,

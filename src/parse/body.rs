@@ -52,6 +52,8 @@ pub struct CiteItem {
     pub source: Option<usize>,
     pub key: String,
     pub locator: Option<String>,
+    /// `[-@key]`: printed with the year only.
+    pub suppress_author: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

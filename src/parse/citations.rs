@@ -4,13 +4,15 @@
 //! A group reads as printed sources show citations, "[Associated Press, 6/9/2002;
 //! Guardian, 6/11/2002]": each source's label is part of the block's text.
 
-use crate::load::sources::Source;
+use crate::load::sources::{Source, key_len};
 
 /// The bibliography as the parse stage needs it: keys and how to label them.
 pub struct Bibliography {
     /// In the archive's source order, which citations index into.
     pub keys: Vec<String>,
     labels: Vec<String>,
+    /// For `[-@key]`, which leaves the author out.
+    years: Vec<String>,
     /// Indices into `keys`, sorted by key, for lookup.
     by_key: Vec<usize>,
 }
@@ -21,6 +23,8 @@ pub struct Item {
     pub prefix: String,
     pub key: String,
     pub locator: Option<String>,
+    /// `-@key`: the text names the author already; print the year only.
+    pub suppress_author: bool,
 }
 
 impl Bibliography {
@@ -30,6 +34,7 @@ impl Bibliography {
         by_key.sort_by(|&a, &b| keys[a].cmp(&keys[b]));
         Bibliography {
             labels: sources.iter().map(Source::label).collect(),
+            years: sources.iter().map(Source::year_label).collect(),
             keys,
             by_key,
         }
@@ -43,8 +48,13 @@ impl Bibliography {
         Some(self.by_key[at])
     }
 
-    pub fn label(&self, source: usize) -> &str {
-        &self.labels[source]
+    /// How `item` prints `source`: its label, or its year for `[-@key]`.
+    pub fn label(&self, source: usize, item: &Item) -> &str {
+        if item.suppress_author {
+            &self.years[source]
+        } else {
+            &self.labels[source]
+        }
     }
 }
 
@@ -55,12 +65,12 @@ pub fn parse_group(text: &str) -> Option<Vec<Item>> {
         .map(|part| {
             let part = part.trim();
             let at = part.find('@')?;
-            let prefix = part[..at].trim().to_string();
+            let (prefix, suppress_author) = match part[..at].strip_suffix('-') {
+                Some(before) => (before.trim().to_string(), true),
+                None => (part[..at].trim().to_string(), false),
+            };
             let rest = &part[at + 1..];
-            let end = rest
-                .find(|c: char| !(c.is_alphanumeric() || matches!(c, '-' | '_' | ':' | '.')))
-                .unwrap_or(rest.len());
-            let key = rest[..end].trim_end_matches(['.', ':']).to_string();
+            let key = rest[..key_len(rest)].to_string();
             let after = rest[key.len()..].trim();
             let locator = after
                 .strip_prefix(',')
@@ -73,6 +83,7 @@ pub fn parse_group(text: &str) -> Option<Vec<Item>> {
                 prefix,
                 key,
                 locator,
+                suppress_author,
             })
         })
         .collect();
@@ -94,5 +105,8 @@ mod tests {
         assert_eq!(parse_group("not a citation"), None);
         assert_eq!(parse_group("@a; and more"), None);
         assert_eq!(parse_group("email me @home now"), None);
+        let g = parse_group("-@smith-2001, p. 3").unwrap();
+        assert!(g[0].suppress_author && g[0].prefix.is_empty());
+        assert_eq!(g[0].locator.as_deref(), Some("p. 3"));
     }
 }

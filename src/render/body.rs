@@ -291,13 +291,13 @@ impl Writer<'_> {
 
     /// A link to source `source`; the script finds the source from the link.
     fn cite_open(&self, source: usize, locator: Option<&str>, html: &mut String) {
-        let key = self.catalog.sources[source].key;
+        let slug = self.catalog.sources[source].slug;
         let locator = locator
             .map(|l| format!(" data-locator=\"{}\"", escape(l)))
             .unwrap_or_default();
         html.push_str(&format!(
             "<a class=\"cite\" href=\"{}\"{locator}>",
-            self.here.to(Page::Source(key), None)
+            self.here.to(Page::Source(slug), None)
         ));
     }
 
@@ -316,7 +316,12 @@ impl Writer<'_> {
                 Some(source) => {
                     // The locator is printed beside the link.
                     self.cite_open(source, None, html);
-                    html.push_str(&escape(&self.catalog.sources[source].label));
+                    let name = &self.catalog.sources[source];
+                    let label = match item.suppress_author {
+                        true => &name.year,
+                        false => &name.label,
+                    };
+                    html.push_str(&escape(label));
                     html.push_str("</a>");
                 }
                 None => html.push_str(&escape(&format!("@{}", item.key))),
@@ -401,8 +406,9 @@ pub(crate) fn render_for_test(
         sources: sources
             .iter()
             .map(|s| super::SourceName {
-                key: &s.key,
+                slug: &s.slug,
                 label: s.label(),
+                year: s.year_label(),
             })
             .collect(),
     };

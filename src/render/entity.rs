@@ -170,6 +170,13 @@ pub(super) fn pages(
             })
         })
         .transpose()?;
+    // Each entity's timeline entries, in date order, found in one pass.
+    let mut dated: Vec<Vec<usize>> = vec![Vec::new(); entities.len()];
+    for (i, entry) in site.linked.timeline.iter().enumerate() {
+        for &e in &entry.entities {
+            dated[e].push(i);
+        }
+    }
     let mut pages: Vec<Rendered> = entities
         .par_iter()
         .zip(links)
@@ -177,12 +184,10 @@ pub(super) fn pages(
         .filter(|(e, _)| selection.entity(*e))
         .map(|(e, (entity, links))| {
             let here = base.here(Page::Entity(&entity.id));
-            let own: Vec<EntryView> = site
-                .linked
-                .timeline
+            let own: Vec<EntryView> = dated[e]
                 .iter()
-                .filter(|entry| entry.entities.binary_search(&e).is_ok())
-                .map(|entry| EntryView::new(entry, documents, &summaries))
+                .take(TIMELINE)
+                .map(|&i| EntryView::new(&site.linked.timeline[i], documents, &summaries))
                 .collect();
             let writer = Writer {
                 here: &here,
@@ -195,6 +200,7 @@ pub(super) fn pages(
             let annotation = writer.write(&site.parsed.entities[e].body);
             let mut view = EntityView::new(entity, links, documents, &summaries, own, annotation);
             view.graph = neighbourhood(&here, e, entities, &site.linked.entities, declared);
+            view.timeline_more = dated[e].len() - view.timeline.len();
             Ok(base
                 .render(&here, "entity.html", "entity", &view)?
                 .from(&entity.file.path))
@@ -283,8 +289,10 @@ pub struct EntityView<'a> {
     /// How many documents mention it.
     pub in_documents: usize,
     pub related: Vec<Related<'a>>,
-    /// Timeline entries that mention this entity.
+    /// The first `TIMELINE` timeline entries that mention this entity…
     pub timeline: Vec<EntryView<'a>>,
+    /// …and how many more the archive's timeline shows, filtered to it.
+    pub timeline_more: usize,
     /// The picture of its neighbourhood, SVG.
     pub graph: String,
 }
@@ -319,6 +327,11 @@ pub struct Related<'a> {
 
 /// How many related entities an entity page lists.
 pub(crate) const RELATED: usize = 12;
+
+/// How many timeline entries an entity page lists, earliest first. An entity
+/// named in every dated passage of a large archive would otherwise carry the
+/// whole timeline; the rest are a link away, on the timeline filtered to it.
+pub(crate) const TIMELINE: usize = 40;
 
 impl<'a> EntityView<'a> {
     pub fn new(
@@ -368,6 +381,7 @@ impl<'a> EntityView<'a> {
                 })
                 .collect(),
             timeline,
+            timeline_more: 0,
             graph: String::new(),
         }
     }

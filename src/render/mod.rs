@@ -84,8 +84,11 @@ pub struct EntityName<'a> {
 }
 
 pub struct SourceName<'a> {
-    pub key: &'a str,
+    /// The page's name (see `Source::slug`).
+    pub slug: &'a str,
     pub label: String,
+    /// The label of `[-@key]`, which leaves the author out.
+    pub year: String,
 }
 
 impl<'a> Catalog<'a> {
@@ -119,8 +122,9 @@ impl<'a> Catalog<'a> {
                 .sources
                 .iter()
                 .map(|s| SourceName {
-                    key: &s.key,
+                    slug: &s.slug,
                     label: s.label(),
+                    year: s.year_label(),
                 })
                 .collect(),
         }

@@ -2,7 +2,7 @@
 //! site as `previews.json` instead of on every mention.
 //!
 //! A mention, a citation and a cross-reference carry only their link: the script
-//! reads the entity's id, the source's key or `slug#id` from its path, fetches
+//! reads the entity's id, the source's slug or `slug#id` from its path, fetches
 //! this file once and looks them up.
 //! Paragraph records exist only for blocks some cross-reference points at. No record
 //! holds a URL: the mark the reader hovers already links onward, relative to its page.
@@ -20,7 +20,7 @@ use crate::parse::{BlockKind, Text};
 pub struct Previews<'a> {
     /// By entity id.
     pub entities: BTreeMap<&'a str, EntityRecord<'a>>,
-    /// By source key.
+    /// By source slug, the name of its page.
     pub sources: BTreeMap<&'a str, SourceRecord<'a>>,
     /// By `slug#id` (`slug#` for a whole document): the first lines a
     /// cross-reference leads to.
@@ -83,7 +83,7 @@ pub fn json(site: &Site, catalog: &Catalog) -> String {
                 kind: &s.kind,
                 reference: reference_html(s),
             };
-            (s.key.as_str(), record)
+            (s.slug.as_str(), record)
         })
         .collect();
     let mut blocks = BTreeMap::new();

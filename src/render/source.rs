@@ -53,7 +53,7 @@ pub(super) fn pages(
         .enumerate()
         .filter(|(s, _)| selection.source(*s))
         .map(|(s, (source, cited))| {
-            let here = base.here(Page::Source(&source.key));
+            let here = base.here(Page::Source(&source.slug));
             let note = site.parsed.sources[s].as_ref().map(|text| {
                 let writer = Writer {
                     here: &here,
@@ -85,7 +85,7 @@ pub struct SourceSummary<'a> {
     pub label: String,
     pub reference: String,
     pub citations: usize,
-    /// Relative to the site root: `sources/<key>/`.
+    /// Relative to the site root: `sources/<slug>/`.
     pub path: String,
 }
 
@@ -97,7 +97,7 @@ impl<'a> SourceSummary<'a> {
             label: source.label(),
             reference: reference_html(source),
             citations,
-            path: Page::Source(&source.key).dir(),
+            path: Page::Source(&source.slug).dir(),
         }
     }
 }

@@ -95,9 +95,7 @@ fn try_rebuild(state: &State, changed: &[PathBuf]) -> Result<(), String> {
     };
     match session.rebuild(changed) {
         Ok(built) => {
-            for warning in &built.warnings {
-                eprint!("{warning}");
-            }
+            eprint!("{}", crate::diagnostics::summarise(&built.warnings));
             if let Ok(mut failure) = state.failure.lock() {
                 *failure = None;
             }

@@ -304,7 +304,15 @@ await check("the timeline filters by entity and by document, and each dated pass
   assert(both > 0 && both <= omar && elsewhere === 0, `${both} entries in one document`);
   const years = await page.locator("section.year:visible").count();
   assert(years > 0 && years < (await page.locator("section.year").count()), "empty years are hidden");
+  const chosen = new URL(page.url()).searchParams;
+  assert(chosen.get("entity") === "mullah-omar" && chosen.get("document") === "khaksar-timeline", `the filter is in the address: ${page.url()}`);
   await context.close();
+  // An entity page links to the timeline filtered to it, as the address says.
+  const linked = await open(PAGES.timeline + "?entity=mullah-omar", { width: 390 });
+  const shown = await linked.page.locator(".timeline > li:visible").count();
+  assert(shown === omar, `${shown} entries shown from the address, ${omar} from the menu`);
+  assert(await linked.page.locator("select[name=entity]").inputValue() === "mullah-omar", "the menu shows the chosen entity");
+  await linked.context.close();
 });
 
 await check("opening /<slug>/#<id> shows and highlights that paragraph", async () => {

@@ -37,7 +37,7 @@ impl<'a> Walker<'a, '_> {
             match source {
                 Some(source) => {
                     self.record_citation(source, item.locator.clone());
-                    self.collect_text(sources.label(source));
+                    self.collect_text(sources.label(source, &item));
                 }
                 None => {
                     self.unknown_key(&item.key, offset);
@@ -52,6 +52,7 @@ impl<'a> Walker<'a, '_> {
                 source,
                 key: item.key,
                 locator: item.locator,
+                suppress_author: item.suppress_author,
             });
         }
         self.collect_text("]");

@@ -111,7 +111,7 @@ pub fn records<'a>(site: &'a Site, catalog: &'a Catalog) -> (Vec<Record<'a>>, Ve
             kind: Kind::Source,
             document: None,
             number: None,
-            place: Place::Page(Page::Source(&source.key).dir()),
+            place: Place::Page(Page::Source(&source.slug).dir()),
             heading: Cow::Borrowed(name.label.as_str()),
             text: Cow::Owned(clip(&plain(&super::super::source::reference_html(source)))),
             entities: Vec::new(),
