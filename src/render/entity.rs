@@ -112,21 +112,28 @@ fn neighbourhood(
     chosen.extend(around.iter().map(|(other, _)| *other));
     let slot: std::collections::HashMap<usize, usize> =
         chosen.iter().enumerate().map(|(i, &x)| (x, i)).collect();
-    let mut edges: Vec<(usize, usize, usize)> = around
-        .iter()
-        .enumerate()
-        .map(|(i, &(_, shared))| (0, i + 1, shared))
-        .collect();
+    // Lines between neighbours: the strongest few, as many as there are
+    // neighbours. Every pair that shares a paragraph would draw a hairball of
+    // hairlines, on every entity page.
+    let mut between: Vec<(usize, usize, usize)> = Vec::new();
     for &(a, _) in &around {
         for &(b, shared) in &links[a].related {
             if a < b
                 && let Some(&sb) = slot.get(&b)
                 && sb != 0
             {
-                edges.push((slot[&a], sb, shared));
+                between.push((slot[&a], sb, shared));
             }
         }
     }
+    between.sort_by(|x, y| y.2.cmp(&x.2).then((x.0, x.1).cmp(&(y.0, y.1))));
+    between.truncate(NEIGHBOURS);
+    let edges: Vec<(usize, usize, usize)> = around
+        .iter()
+        .enumerate()
+        .map(|(i, &(_, shared))| (0, i + 1, shared))
+        .chain(between)
+        .collect();
     let nodes: Vec<graph::Node> = chosen
         .iter()
         .map(|&x| graph_node(here, &entities[x], &links[x], declared))
@@ -187,7 +194,7 @@ pub(super) fn pages(
             let own: Vec<EntryView> = dated[e]
                 .iter()
                 .take(TIMELINE)
-                .map(|&i| EntryView::new(&site.linked.timeline[i], documents, &summaries))
+                .map(|&i| EntryView::new(&site.linked.timeline[i], documents, None))
                 .collect();
             let writer = Writer {
                 here: &here,

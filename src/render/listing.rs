@@ -85,7 +85,7 @@ pub(super) fn timeline(
         .collect();
     let mut years: Vec<YearGroup> = Vec::new();
     for entry in &site.linked.timeline {
-        let view = EntryView::new(entry, summaries, &entities);
+        let view = EntryView::new(entry, summaries, Some(&entities));
         match years.last_mut() {
             Some(group) if group.year == view.year => group.entries.push(view),
             _ => years.push(YearGroup {
@@ -123,14 +123,18 @@ pub struct EntryView<'a> {
     pub number: Option<usize>,
     pub path: String,
     pub document: &'a DocSummary<'a>,
+    /// Who and what it mentions; empty on an entity's page, whose own lists say
+    /// what the entity is mentioned with (and the timeline, filtered to it, shows
+    /// each entry's).
     pub entities: Vec<EntitySummary<'a>>,
 }
 
 impl<'a> EntryView<'a> {
+    /// The entry, with the entities it mentions when `entities` are given.
     pub fn new(
         entry: &'a Entry,
         documents: &'a [DocSummary<'a>],
-        entities: &[EntitySummary<'a>],
+        entities: Option<&[EntitySummary<'a>]>,
     ) -> Self {
         EntryView {
             date: date::human(&entry.date),
@@ -142,11 +146,9 @@ impl<'a> EntryView<'a> {
             number: entry.number,
             path: documents[entry.document].at(&entry.anchor),
             document: &documents[entry.document],
-            entities: entry
-                .entities
-                .iter()
-                .map(|&e| entities[e].clone())
-                .collect(),
+            entities: entities.map_or_else(Vec::new, |all| {
+                entry.entities.iter().map(|&e| all[e].clone()).collect()
+            }),
         }
     }
 }
