@@ -1056,16 +1056,20 @@
     window.addEventListener("hashchange", function () { followRedirect(); revealTarget(); });
     followRedirect();
 
-    docBody.querySelectorAll(".pilcrow").forEach(function (pilcrow) {
-      var block = pilcrow.parentElement;
-      var button = make("button", "cite-button", "cite");
-      button.type = "button";
+    // Every citable block gets its ¶ link and cite button here: the page carries
+    // only the ids (numbered blocks and headings), which is all a citation needs.
+    docBody.querySelectorAll("[data-n], :is(h2, h3, h4, h5, h6)[id]").forEach(function (block) {
       var n = block.getAttribute("data-n");
-      button.setAttribute("aria-label", n ? "Cite paragraph " + n : "Cite this section");
-      button.addEventListener("click", function () { openCite(block, button); });
-      pilcrow.after(button);
+      var pilcrow = make("a", "pilcrow");
+      pilcrow.href = "#" + block.id;
+      pilcrow.setAttribute("aria-label", n ? "Paragraph " + n : "Link to this section");
       // One tab stop per block: the button, whose dialog has the permalink too.
       pilcrow.tabIndex = -1;
+      var button = make("button", "cite-button", "cite");
+      button.type = "button";
+      button.setAttribute("aria-label", n ? "Cite paragraph " + n : "Cite this section");
+      button.addEventListener("click", function () { openCite(block, button); });
+      block.append(pilcrow, button);
     });
   }
   if (docBody) {

@@ -280,11 +280,14 @@ fn a_retired_id_lands_on_its_neighbour_in_a_browser() {
     let page = Page::parse("redirected", dom);
     page.has(".moved-notice[role=status]");
     page.has(&format!("[id=\"{to}\"].arrived"));
-    // Cite buttons are added to every citable block.
-    assert_eq!(
-        page.select("button.cite-button").len(),
-        page.select(".doc-body .pilcrow").len()
-    );
+    // A ¶ link and a cite button are added to every citable block.
+    let blocks = page.select(".doc-body [data-n]").len()
+        + page
+            .select(".doc-body h2[id], .doc-body h3[id], .doc-body h4[id]")
+            .len();
+    assert!(blocks > 0);
+    assert_eq!(page.select(".doc-body .pilcrow").len(), blocks);
+    assert_eq!(page.select("button.cite-button").len(), blocks);
 
     // A text fragment is the browser's business: no notice, nothing moved.
     let dom = browser_dom(&format!("{base}#:~:text=Mahmud%20came%20back")).unwrap();

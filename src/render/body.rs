@@ -222,7 +222,12 @@ impl Writer<'_> {
     }
 
     fn close_block(&self, block: &Block, html: &mut String) {
-        if let Blocks::Citable(page) = self.blocks {
+        // On its own page a block's ¶ link and cite button come from the script,
+        // which reads them off the block's id and number (a tenth of a page's
+        // bytes otherwise); a block quoted on another page links home here.
+        if let Blocks::Citable(page) = self.blocks
+            && page != self.here.page
+        {
             let label = match block.number {
                 Some(n) => format!("Paragraph {n}"),
                 None => "Link to this section".to_string(),
@@ -335,7 +340,7 @@ impl Writer<'_> {
 }
 
 /// About how many characters of a related passage are shown: its opening words.
-const SNIPPET_CHARS: usize = 80;
+const SNIPPET_CHARS: usize = 64;
 
 /// `kind` as one class name: what is not a letter, digit, `-` or `_` becomes `-`.
 fn class_token(kind: &str) -> String {
