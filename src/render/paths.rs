@@ -28,17 +28,28 @@ pub enum Page<'a> {
 impl Page<'_> {
     /// The page's folder relative to the site root, `""` or ending in `/`.
     pub fn dir(&self) -> String {
-        match self {
-            Page::Home | Page::NotFound => String::new(),
-            Page::Document(slug) => format!("{slug}/"),
-            Page::Entities => "entities/".into(),
-            Page::Entity(id) => format!("entities/{id}/"),
-            Page::Sources => "sources/".into(),
-            Page::Source(key) => format!("sources/{key}/"),
-            Page::Annotations => "annotations/".into(),
-            Page::Timeline => "timeline/".into(),
-            Page::Search => "search/".into(),
-        }
+        let mut dir = String::new();
+        self.push_dir(&mut dir);
+        dir
+    }
+
+    /// Appends the page's folder to `out`: links are made by the hundred
+    /// thousand, and a `format!` per folder was most of their cost.
+    fn push_dir(&self, out: &mut String) {
+        let (folder, name) = match self {
+            Page::Home | Page::NotFound => return,
+            Page::Document(slug) => ("", *slug),
+            Page::Entities => ("", "entities"),
+            Page::Entity(id) => ("entities/", *id),
+            Page::Sources => ("", "sources"),
+            Page::Source(key) => ("sources/", *key),
+            Page::Annotations => ("", "annotations"),
+            Page::Timeline => ("", "timeline"),
+            Page::Search => ("", "search"),
+        };
+        out.push_str(folder);
+        out.push_str(name);
+        out.push('/');
     }
 
     /// The file written for the page, relative to the output folder.
@@ -59,6 +70,8 @@ pub struct Here<'a> {
     pub root: String,
     /// The page's absolute URL.
     pub canonical: String,
+    /// The page's folder (`Page::dir`), which every link from it starts from.
+    dir: String,
 }
 
 impl<'a> Here<'a> {
@@ -72,22 +85,32 @@ impl<'a> Here<'a> {
             page,
             root,
             canonical: format!("{}{dir}", config.base_url),
+            dir,
         }
     }
 
     /// A link from here to `page`, at `fragment` when given: up only as far as
     /// the folder both pages are in (`../y/` between two entity pages).
     pub fn to(&self, page: Page, fragment: Option<&str>) -> String {
-        let target = page.dir();
-        let mut link = match self.page {
-            Page::NotFound => format!("{}{target}", self.root),
+        let mut target = String::with_capacity(48);
+        page.push_dir(&mut target);
+        let (up, shared) = match self.page {
+            Page::NotFound => (0, 0),
             _ => {
-                let here = self.page.dir();
-                let shared = common_folders(&here, &target);
-                let up = here[shared..].matches('/').count();
-                format!("{}{}", "../".repeat(up), &target[shared..])
+                let shared = common_folders(&self.dir, &target);
+                (self.dir[shared..].matches('/').count(), shared)
             }
         };
+        let mut link = String::with_capacity(
+            self.root.len() + 3 * up + target.len() - shared + fragment.map_or(2, |f| f.len() + 1),
+        );
+        if self.page == Page::NotFound {
+            link.push_str(&self.root);
+        }
+        for _ in 0..up {
+            link.push_str("../");
+        }
+        link.push_str(&target[shared..]);
         if link.is_empty() && fragment.is_none() {
             link.push_str("./");
         }
@@ -101,12 +124,13 @@ impl<'a> Here<'a> {
 
 /// The length of the folders two page folders (`""` or ending in `/`) begin with.
 fn common_folders(a: &str, b: &str) -> usize {
+    // Bytes, not characters: `/` is never part of another character's bytes.
     let mut shared = 0;
-    for ((i, x), y) in a.char_indices().zip(b.chars()) {
+    for (i, (x, y)) in a.bytes().zip(b.bytes()).enumerate() {
         if x != y {
             break;
         }
-        if x == '/' {
+        if x == b'/' {
             shared = i + 1;
         }
     }
