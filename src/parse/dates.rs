@@ -157,15 +157,91 @@ fn touching(a: &Word, b: &Word) -> bool {
 
 /// Every date in `text`, in order, none overlapping.
 pub fn find(text: &str) -> Vec<Found> {
-    // Every form names a year of four digits: most paragraphs have none, and
-    // need not be cut into words.
-    let year_digits = text
-        .as_bytes()
-        .split(|b| !b.is_ascii_digit())
-        .any(|run| run.len() >= 4);
-    if !year_digits {
-        return Vec::new();
+    // Every form names a year of four digits, and a form's words lie within six
+    // words before its year and four after (see `date_at`). So only the text
+    // around years is cut into words: most paragraphs have none, and a long one
+    // with a year is cut a dozen words deep, not whole. Years whose stretches meet
+    // are read as one stretch.
+    let bytes = text.as_bytes();
+    let mut found = Vec::new();
+    let mut years = year_starts(bytes).peekable();
+    while let Some(first) = years.next() {
+        let start = chunks_back(bytes, first, 6);
+        let mut end = chunks_forward(bytes, first, 4);
+        while let Some(&next) = years.peek() {
+            if chunks_back(bytes, next, 6) >= end {
+                break;
+            }
+            end = chunks_forward(bytes, next, 4);
+            years.next();
+        }
+        found.extend(find_in(&text[start..end]).into_iter().map(|f| Found {
+            range: f.range.start + start..f.range.end + start,
+            date: f.date,
+        }));
     }
+    found
+}
+
+/// Where each year word (four digits, 1000 to 2100) begins.
+fn year_starts(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < bytes.len() {
+            if !bytes[i].is_ascii_digit() {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < bytes.len() && bytes[i].is_ascii_digit() {
+                i += 1;
+            }
+            if i - start == 4 && (b"1000"[..] <= bytes[start..i] && bytes[start..i] <= b"2100"[..])
+            {
+                return Some(start);
+            }
+        }
+        None
+    })
+}
+
+// A chunk is a run of bytes between ASCII white space: it holds a word or more,
+// and a text cut at a chunk's edge is cut into the same words as the whole.
+
+/// The start of the chunk `n` chunks before the one at `at`.
+fn chunks_back(bytes: &[u8], mut at: usize, n: usize) -> usize {
+    while at > 0 && !bytes[at - 1].is_ascii_whitespace() {
+        at -= 1;
+    }
+    for _ in 0..n {
+        while at > 0 && bytes[at - 1].is_ascii_whitespace() {
+            at -= 1;
+        }
+        while at > 0 && !bytes[at - 1].is_ascii_whitespace() {
+            at -= 1;
+        }
+    }
+    at
+}
+
+/// The end of the chunk `n` chunks after the one at `at`.
+fn chunks_forward(bytes: &[u8], mut at: usize, n: usize) -> usize {
+    while at < bytes.len() && !bytes[at].is_ascii_whitespace() {
+        at += 1;
+    }
+    for _ in 0..n {
+        while at < bytes.len() && bytes[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        while at < bytes.len() && !bytes[at].is_ascii_whitespace() {
+            at += 1;
+        }
+    }
+    at
+}
+
+/// Every date in `text`, cutting all of it into words.
+fn find_in(text: &str) -> Vec<Found> {
     let w = words(text);
     // Every form holds a year word at most four words after its first ("Sept .
     // 12 , 2001"), so only the words up to four before a year can start a date.
@@ -192,6 +268,7 @@ pub fn find(text: &str) -> Vec<Found> {
 }
 
 /// A date starting at word `i`: how many words it takes, its range, the date.
+/// It reads no word more than two before `i` or four after, and takes at most five.
 fn date_at(w: &[Word], i: usize) -> Option<(usize, Range<usize>, Result<FuzzyDate, String>)> {
     let at = |k: usize| w.get(i + k);
     let single = |d: Day| {
@@ -319,10 +396,14 @@ mod tests {
                     "between 1996 and 2001", "from 1996 to 2001", "the 1980s", "1979–89",
                     "1979-1989", "in 1999", "mid-2002", "a 2006 interview", "room 2001",
                     "February 30, 2001", "May", "11", "2001", "in", "-", ",", ".", "men",
+                    "Zürich", "1999s", "é", "2100", "0999", "12345", "(1979–89)", "—",
                 ]),
-                0..12,
+                0..30,
             ),
-            glue in proptest::collection::vec(prop::sample::select(vec!["", " ", ", "]), 12),
+            glue in proptest::collection::vec(
+                prop::sample::select(vec!["", " ", ", ", "\n", "\u{a0}", "  ", "\t"]),
+                30,
+            ),
         ) {
             let text: String = pieces.iter().zip(&glue).flat_map(|(p, g)| [*p, *g]).collect();
             prop_assert_eq!(find(&text), found_trying_every_word(&text));
