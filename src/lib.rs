@@ -134,6 +134,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, Failure> {
     let lock = checked
         .lock_changed
         .then(|| (root.join(LOCK_FILE), checked.parsed.lock.to_text()));
+    checked.release_inputs();
     let renderer = render::Renderer::new(root)?;
     // Each page is written as soon as it is made: the site is never whole in memory.
     let staging = write::Staging::new(&out)?;

@@ -6,19 +6,19 @@
 //! source notes — are counted too, so that an entity only they name is not
 //! reported as unmentioned, but are not listed as what the documents say.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diagnostics::Diagnostic;
 use crate::load::EntitySource;
-use crate::parse::{Document, Snippet, Text};
+use crate::parse::{Document, Mention, Text};
 
-/// One mention, located for a link: `<slug>/#<anchor>`.
-#[derive(Debug, Clone, PartialEq)]
+/// One mention: `documents[document].text.mentions[mention]`. An index, not a
+/// copy of its anchor and words: an entity's page reads them from the document,
+/// and an edit that keeps a document's mentions in place keeps its indexes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MentionRef {
     pub document: usize,
-    pub anchor: String,
-    pub number: Option<usize>,
-    pub snippet: Snippet,
+    pub mention: usize,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -58,12 +58,10 @@ pub fn index(
     // Entities by the block they share: (document, anchor) → entities.
     let mut blocks: BTreeMap<(usize, &str), BTreeSet<usize>> = BTreeMap::new();
     for (d, doc) in documents.iter().enumerate() {
-        for m in doc.text.mentions.iter().filter(|m| !m.editorial) {
+        for (i, m) in authors_mentions(doc) {
             links[m.entity].mentions.push(MentionRef {
                 document: d,
-                anchor: m.anchor.clone(),
-                number: m.number,
-                snippet: m.snippet.clone(),
+                mention: i,
             });
             blocks
                 .entry((d, m.anchor.as_str()))
@@ -142,12 +140,10 @@ pub fn update(
         links[m.entity].editorial += 1;
     }
     let mut new: BTreeMap<usize, Vec<MentionRef>> = BTreeMap::new();
-    for m in doc.text.mentions.iter().filter(|m| !m.editorial) {
+    for (i, m) in authors_mentions(doc) {
         new.entry(m.entity).or_default().push(MentionRef {
             document: d,
-            anchor: m.anchor.clone(),
-            number: m.number,
-            snippet: m.snippet.clone(),
+            mention: i,
         });
     }
     for &e in &mentioned {
@@ -186,26 +182,19 @@ pub fn update(
     mentioned
 }
 
-/// Takes the snippets of document `d`'s mentions again from `doc`, which has
-/// the same mentions in the same places as when `links` was built.
-pub fn reword(links: &mut [EntityLinks], d: usize, doc: &Document) {
-    // Each entity's mentions in `d` are in reading order, as in `doc`.
-    let mut next: HashMap<usize, usize> = HashMap::new();
-    for m in doc.text.mentions.iter().filter(|m| !m.editorial) {
-        let mentions = &mut links[m.entity].mentions;
-        let from = next
-            .entry(m.entity)
-            .or_insert_with(|| mentions.partition_point(|r| r.document < d));
-        if let Some(r) = mentions.get_mut(*from) {
-            r.snippet = m.snippet.clone();
-        }
-        *from += 1;
-    }
+/// The mentions in the document's own words (not the editor's notes), with
+/// their indexes in `doc.text.mentions`.
+fn authors_mentions(doc: &Document) -> impl Iterator<Item = (usize, &Mention)> {
+    doc.text
+        .mentions
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| !m.editorial)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::parse::Snippet;
 
     #[test]
     fn snippet_cuts_at_word_breaks() {

@@ -323,12 +323,10 @@ pub fn same_shape(before: &Document, after: &Document) -> bool {
 
 impl Linked {
     /// Brings the links up to date after the documents `edited` were reworded:
-    /// each new text has [`same_shape`] as the old, so only the words copied from it (the
-    /// snippets of their mentions and the timeline) are taken again.
+    /// each new text has [`same_shape`] as the old, so only the words copied from it
+    /// (the timeline's) are taken again. Mentions and citations are indexes into
+    /// the documents, which stay true.
     pub fn reword(&mut self, documents: &[Document], edited: &BTreeSet<usize>) {
-        for &d in edited {
-            entities::reword(&mut self.entities, d, &documents[d]);
-        }
         timeline::update(&mut self.timeline, documents, edited);
     }
 }

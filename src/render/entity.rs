@@ -16,6 +16,7 @@ use crate::date;
 use crate::diagnostics::Failure;
 use crate::link::EntityLinks;
 use crate::load::{EntitySource, Field};
+use crate::parse::Document;
 
 /// How many entities the archive's picture shows, and how many lines at most.
 const PICTURED: usize = 28;
@@ -205,7 +206,15 @@ pub(super) fn pages(
                 related: &[],
             };
             let annotation = writer.write(&site.parsed.entities[e].body);
-            let mut view = EntityView::new(entity, links, documents, &summaries, own, annotation);
+            let mut view = EntityView::new(
+                entity,
+                links,
+                &site.parsed.documents,
+                documents,
+                &summaries,
+                own,
+                annotation,
+            );
             view.graph = neighbourhood(&here, e, entities, &site.linked.entities, declared);
             view.timeline_more = dated[e].len() - view.timeline.len();
             Ok(base
@@ -344,15 +353,16 @@ impl<'a> EntityView<'a> {
     pub fn new(
         entity: &'a EntitySource,
         links: &'a EntityLinks,
+        parsed: &'a [Document],
         documents: &'a [DocSummary<'a>],
         entities: &[EntitySummary<'a>],
         timeline: Vec<EntryView<'a>>,
         annotation: String,
     ) -> Self {
-        let mentions = links
-            .mentions
-            .iter()
-            .map(|m| (m.document, (m, documents[m.document].at(&m.anchor))));
+        let mentions = links.mentions.iter().map(|r| {
+            let m = &parsed[r.document].text.mentions[r.mention];
+            (r.document, (m, documents[r.document].at(&m.anchor)))
+        });
         let (documents, also): (Vec<_>, Vec<_>) = by_document(mentions, documents, CONTEXTS)
             .into_iter()
             .map(|group| {

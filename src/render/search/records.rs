@@ -77,13 +77,17 @@ pub fn records<'a>(site: &'a Site, catalog: &'a Catalog) -> (Vec<Record<'a>>, Ve
         .map(|(d, (doc, targets))| document(d, doc, targets, catalog))
         .collect();
     let mut starts = Vec::with_capacity(per_document.len() + 1);
-    let mut records = Vec::with_capacity(per_document.iter().map(Vec::len).sum::<usize>());
+    let archive = site.archive;
+    let mut records = Vec::with_capacity(
+        per_document.iter().map(Vec::len).sum::<usize>()
+            + archive.entities.len()
+            + archive.sources.len(),
+    );
     for document in per_document {
         starts.push(records.len());
         records.extend(document);
     }
     starts.push(records.len());
-    let archive = site.archive;
     for (i, (entity, name)) in archive.entities.iter().zip(&catalog.entities).enumerate() {
         let text = if entity.meta.aliases.is_empty() {
             Cow::Borrowed(name.summary)
