@@ -325,6 +325,32 @@ fn a_trailing_id_after_many_spaces() {
     site.page("doc/index.html").has_text(".doc-body p#ab", "a");
 }
 
+/// Raw HTML left open in an editor's note breaks every page that quotes the note.
+/// The annotations page is no one file's, and its report named only the page,
+/// unlike a document page's; found by the property tests.
+#[test]
+fn an_open_tag_in_a_note_is_reported_on_each_page_that_quotes_it() {
+    let archive = fixture(&document("[^x]\n[^x]: a note {>><div><<}\n"));
+    let failure = lectern::check(archive.root())
+        .map(|_| ())
+        .expect_err("check passed a page with an open <div>");
+    let pages: Vec<&str> = failure
+        .0
+        .iter()
+        .map(|e| {
+            assert!(e.message.contains("not well-formed HTML"), "{e}");
+            e.message
+                .strip_prefix("on the page ")
+                .unwrap_or("")
+                .split(':')
+                .next()
+                .unwrap_or("")
+        })
+        .collect();
+    assert!(pages.contains(&"annotations/index.html"), "{failure}");
+    assert!(pages.contains(&"doc/index.html"), "{failure}");
+}
+
 const UNCLOSED_NOTE: &str = "unclosed CriticMarkup `{>>` in this paragraph";
 
 /// Text inside an editorial note is not block text, so the cut underflowed.

@@ -30,9 +30,8 @@ pub struct Checked {
 
 impl Checked {
     /// Frees what only checking needed, for a build that goes on to render: the
-    /// documents' Markdown (pages are written from the parsed text) and both locks
-    /// (the new one already turned into the text to write). At 10,000 documents
-    /// that is a sixth of a build's peak memory. `serve` keeps them all, to compare
+    /// documents' Markdown (pages are written from the parsed text) and the lock
+    /// (already turned into the text to write). `serve` keeps them, to compare
     /// the next edit with.
     pub fn release_inputs(&mut self) {
         let empty: Arc<str> = Arc::from("");
@@ -41,7 +40,6 @@ impl Checked {
             source.file.text = Arc::clone(&empty);
             source.body_start = 0;
         }
-        self.archive.lock = Lock::default();
         self.parsed.lock = Lock::default();
     }
 }
@@ -55,10 +53,12 @@ pub fn archive(root: &Path) -> Result<Checked, Failure> {
 /// Parses (with `parse`) and links an archive already loaded; fails with every
 /// error found.
 pub fn loaded(
-    archive: Archive,
+    mut archive: Archive,
     parse: impl FnOnce(&Archive) -> Parsed,
 ) -> Result<Checked, Failure> {
     let mut parsed = crate::timings::time("parse", || parse(&archive));
+    // The old ids matter only to parsing, which carried them into the new lock.
+    let lock_changed = parsed.lock != std::mem::take(&mut archive.lock);
     let linked = crate::timings::time("link", || link::link(&archive, &parsed));
     let mut diagnostics = archive.problems.clone();
     diagnostics.append(&mut parsed.diagnostics);
@@ -67,7 +67,6 @@ pub fn loaded(
         return Err(Failure::new(diagnostics));
     }
     diagnostics::sort(&mut diagnostics);
-    let lock_changed = parsed.lock != archive.lock;
     Ok(Checked {
         archive,
         parsed,
@@ -116,8 +115,10 @@ pub fn site_failure(
             match files.get(page) {
                 Some(file) => Diagnostic::error(file, format!("on the page {page}: {what}"))
                     .help("fix the link in this file, or in the template that wrote it"),
-                None => Diagnostic::error(page, what.to_string())
-                    .help("fix the link in the template or content that wrote it"),
+                // A listing (the annotations, the timeline) quotes many files.
+                None => Diagnostic::error(page, format!("on the page {page}: {what}")).help(
+                    "fix what the page quotes from the content, or the template that wrote it",
+                ),
             }
         })
         .collect();

@@ -43,7 +43,8 @@ pub struct Archive {
     pub entities: Vec<EntitySource>,
     /// The bibliography, sorted by key.
     pub sources: Vec<sources::Source>,
-    /// The block ids recorded by the last build.
+    /// The block ids recorded by the last build, until parsing has carried them
+    /// into the new lock (`check::loaded` then empties this).
     pub lock: Lock,
     /// Problems with single files. Loading goes on without them, so that one build
     /// reports every problem in the archive, not just the first stage's.

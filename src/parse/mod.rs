@@ -422,34 +422,30 @@ pub(crate) fn assemble(
         text.is_char_boundary(start)
             .then(|| Snippet::new(text, start, len))
     };
-    let mentions = walked
-        .mentions
-        .iter()
-        .filter_map(|m| {
-            let (anchor, number, text) = locate(&m.place)?;
-            Some(Mention {
-                entity: m.entity,
-                anchor,
-                number,
-                snippet: snippet(text, m.position, m.len)?,
-                editorial: m.editorial,
-            })
+    // Reserved whole: the lists live as long as the build, and `collect` after a
+    // `filter_map` grows them by doubling.
+    let mut mentions = Vec::with_capacity(walked.mentions.len());
+    mentions.extend(walked.mentions.iter().filter_map(|m| {
+        let (anchor, number, text) = locate(&m.place)?;
+        Some(Mention {
+            entity: m.entity,
+            anchor,
+            number,
+            snippet: snippet(text, m.position, m.len)?,
+            editorial: m.editorial,
         })
-        .collect();
-    let citations = walked
-        .citations
-        .iter()
-        .filter_map(|c| {
-            let (anchor, number, text) = locate(&c.place)?;
-            Some(Citation {
-                source: c.source,
-                anchor,
-                number,
-                locator: c.locator.clone(),
-                snippet: snippet(text, c.position, 0)?,
-            })
+    }));
+    let mut citations = Vec::with_capacity(walked.citations.len());
+    citations.extend(walked.citations.iter().filter_map(|c| {
+        let (anchor, number, text) = locate(&c.place)?;
+        Some(Citation {
+            source: c.source,
+            anchor,
+            number,
+            locator: c.locator.clone(),
+            snippet: snippet(text, c.position, 0)?,
         })
-        .collect();
+    }));
     let mut links = walked.links;
     for (link, place) in links.iter_mut().zip(&walked.link_places) {
         link.from = place
