@@ -34,6 +34,13 @@ pub(super) fn normalise(text: &str) -> String {
                         space = false;
                     }
                     out.push(folded);
+                    // The rest of a word in lower case is its own fold: copied whole.
+                    let run = bytes[i..]
+                        .iter()
+                        .take_while(|b| matches!(b, b'a'..=b'z' | b'0'..=b'9'))
+                        .count();
+                    out.extend_from_slice(&bytes[i..i + run]);
+                    i += run;
                 }
             }
             continue;

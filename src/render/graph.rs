@@ -96,8 +96,9 @@ pub fn svg(title: &str, nodes: &[Node], edges: &[(usize, usize, usize)], center:
     let mut out = String::new();
     let _ = write!(
         out,
-        "<svg class=\"graph\" viewBox=\"0 0 {size:.0} {size:.0}\" width=\"{size:.0}\" height=\"{size:.0}\" role=\"group\" aria-labelledby=\"graph-title\"><title id=\"graph-title\">{}</title>",
-        escape(title)
+        "<svg class=\"graph\" viewBox=\"0 0 {size} {size}\" width=\"{size}\" height=\"{size}\" role=\"group\" aria-labelledby=\"graph-title\"><title id=\"graph-title\">{}</title>",
+        escape(title),
+        size = Whole(size),
     );
     let heaviest = edges.iter().map(|e| e.2).max().unwrap_or(1).max(1) as f64;
     out.push_str("<g class=\"edges\">");
@@ -108,7 +109,13 @@ pub fn svg(title: &str, nodes: &[Node], edges: &[(usize, usize, usize)], center:
         let width = 0.6 + 3.0 * weight as f64 / heaviest;
         let _ = write!(
             out,
-            "<path d=\"M{x1:.0} {y1:.0}Q{qx:.0} {qy:.0} {x2:.0} {y2:.0}\" stroke-width=\"{}\"/>",
+            "<path d=\"M{} {}Q{} {} {} {}\" stroke-width=\"{}\"/>",
+            Whole(x1),
+            Whole(y1),
+            Whole(qx),
+            Whole(qy),
+            Whole(x2),
+            Whole(y2),
             Short(width),
         );
     }
@@ -131,8 +138,9 @@ pub fn svg(title: &str, nodes: &[Node], edges: &[(usize, usize, usize)], center:
         if center && i == 0 {
             let _ = write!(
                 out,
-                "<text x=\"{x:.0}\" y=\"{:.0}\" text-anchor=\"middle\">{}</text>",
-                y + r + 10.0,
+                "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
+                Whole(x),
+                Whole(y + r + 10.0),
                 escape(&label(node.name))
             );
         } else {
@@ -147,10 +155,12 @@ pub fn svg(title: &str, nodes: &[Node], edges: &[(usize, usize, usize)], center:
             };
             let _ = write!(
                 out,
-                "<text transform=\"rotate({} {x:.0} {y:.0})\" x=\"{:.0}\" y=\"{y:.0}\"{anchor}>{}</text>",
+                "<text transform=\"rotate({} {x} {y})\" x=\"{}\" y=\"{y}\"{anchor}>{}</text>",
                 Short(rotate),
-                x + dx,
-                escape(&label(node.name))
+                Whole(x + dx),
+                escape(&label(node.name)),
+                x = Whole(x),
+                y = Whole(y),
             );
         }
         out.push_str("</a>");
@@ -159,15 +169,42 @@ pub fn svg(title: &str, nodes: &[Node], edges: &[(usize, usize, usize)], center:
     out
 }
 
-/// A number with one decimal at most: `3.6`, `30`, `-12.5`.
+/// A number with one decimal at most: `3.6`, `30`, `-12.5`. Written from its
+/// tenths as an integer: a graph has hundreds of numbers, on every entity page,
+/// and float formatting was most of the time spent drawing one.
 struct Short(f64);
 
 impl std::fmt::Display for Short {
     fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
         let tenths = (self.0 * 10.0).round();
-        let text = format!("{:.1}", tenths / 10.0);
-        let text = text.strip_suffix(".0").unwrap_or(&text);
-        f.write_str(if text == "-0" { "0" } else { text })
+        if !tenths.is_finite() || tenths.abs() >= 1e15 {
+            let text = format!("{:.1}", tenths / 10.0);
+            return f.write_str(text.strip_suffix(".0").unwrap_or(&text));
+        }
+        let tenths = tenths as i64;
+        let sign = if tenths < 0 { "-" } else { "" };
+        let (whole, tenth) = (tenths.unsigned_abs() / 10, tenths.unsigned_abs() % 10);
+        match tenth {
+            0 => write!(f, "{sign}{whole}"),
+            _ => write!(f, "{sign}{whole}.{tenth}"),
+        }
+    }
+}
+
+/// A number rounded to a whole one, as `{:.0}` writes it (halves to even, `-0`
+/// for a negative that rounds to zero), without float formatting.
+struct Whole(f64);
+
+impl std::fmt::Display for Whole {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        let rounded = self.0.round_ties_even();
+        if !rounded.is_finite() || rounded.abs() >= 1e15 {
+            return write!(f, "{:.0}", self.0);
+        }
+        if rounded == 0.0 && self.0.is_sign_negative() {
+            return f.write_str("-0");
+        }
+        write!(f, "{}", rounded as i64)
     }
 }
 
@@ -214,6 +251,24 @@ fn shape(kind: usize, x: f64, y: f64, r: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn numbers_are_written_as_float_formatting_writes_them(
+            units in -2_000_000i64..2_000_000,
+            part in prop::sample::select(vec![0.0, 0.05, 0.25, 0.5, 0.75, 0.95, 0.999, 1e-9]),
+            sign in prop::bool::ANY,
+        ) {
+            let x = (units as f64 / 10.0 + part) * if sign { -1.0 } else { 1.0 };
+            prop_assert_eq!(Whole(x).to_string(), format!("{x:.0}"));
+            let tenths = (x * 10.0).round();
+            let text = format!("{:.1}", tenths / 10.0);
+            let text = text.strip_suffix(".0").unwrap_or(&text);
+            let text = if text == "-0" { "0" } else { text };
+            prop_assert_eq!(Short(x).to_string(), text);
+        }
+    }
 
     #[test]
     fn the_legend_names_every_declared_kind_with_its_own_shape() {
