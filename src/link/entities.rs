@@ -201,17 +201,17 @@ mod tests {
         let text = "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty Haqqani twenty-one twenty-two twenty-three twenty-four twenty-five twenty-six twenty-seven twenty-eight";
         let at = text.find("Haqqani").unwrap();
         let s = Snippet::new(text, at, "Haqqani".len());
-        assert_eq!(s.text, "Haqqani");
+        assert_eq!(s.text(), "Haqqani");
         assert!(
-            s.before.starts_with('…') && s.before.ends_with("twenty "),
+            s.before().starts_with('…') && s.before().ends_with("twenty "),
             "{:?}",
-            s.before
+            s.before()
         );
         assert!(
-            s.after.ends_with('…') && s.after.starts_with(" twenty-one"),
+            s.after().ends_with('…') && s.after().starts_with(" twenty-one"),
             "{:?}",
-            s.after
+            s.after()
         );
-        assert!(!s.before[3..].starts_with(' '));
+        assert!(!s.before()[3..].starts_with(' '));
     }
 }

@@ -132,7 +132,7 @@ fn of_document(d: usize, doc: &Document) -> Vec<(usize, Entry)> {
                 date: date.date,
                 document: d,
                 anchor: date.anchor.clone(),
-                title: date.snippet.text.clone(),
+                title: date.snippet.text().to_string(),
                 supplied: date.explicit,
                 snippet: Some(date.snippet.clone()),
                 number: date.number,

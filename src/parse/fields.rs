@@ -210,7 +210,7 @@ mod tests {
             .text
             .mentions
             .iter()
-            .map(|m| (m.entity, m.anchor.as_str(), m.snippet.text.as_str()))
+            .map(|m| (m.entity, m.anchor.as_str(), m.snippet.text()))
             .collect();
         assert_eq!(
             found,

@@ -370,9 +370,9 @@ impl<'a> EntityView<'a> {
                     |(m, path)| MentionView {
                         path,
                         label: place_label(m.number, &m.anchor),
-                        before: closing(&m.snippet.before, CONTEXT_CHARS),
-                        text: &m.snippet.text,
-                        after: opening(&m.snippet.after, CONTEXT_CHARS),
+                        before: closing(m.snippet.before(), CONTEXT_CHARS),
+                        text: m.snippet.text(),
+                        after: opening(m.snippet.after(), CONTEXT_CHARS),
                     },
                     |(m, path)| (path, place_label(m.number, &m.anchor)),
                 )

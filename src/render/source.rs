@@ -148,7 +148,7 @@ impl<'a> SourceView<'a> {
                             path,
                             label: place_label(c.number, &c.anchor),
                             locator: c.locator.as_deref(),
-                            before: leading_words(&c.snippet.before),
+                            before: leading_words(c.snippet.before()),
                         },
                         |(c, path)| (path, cited_label(c)),
                     )
