@@ -94,22 +94,20 @@ impl<'a> Here<'a> {
     pub fn to(&self, page: Page, fragment: Option<&str>) -> String {
         let mut target = String::with_capacity(48);
         page.push_dir(&mut target);
-        let (up, shared) = match self.page {
-            Page::NotFound => (0, 0),
+        let mut link = String::with_capacity(64);
+        let shared = match self.page {
+            Page::NotFound => {
+                link.push_str(&self.root);
+                0
+            }
             _ => {
                 let shared = common_folders(&self.dir, &target);
-                (self.dir[shared..].matches('/').count(), shared)
+                for _ in self.dir[shared..].matches('/') {
+                    link.push_str("../");
+                }
+                shared
             }
         };
-        let mut link = String::with_capacity(
-            self.root.len() + 3 * up + target.len() - shared + fragment.map_or(2, |f| f.len() + 1),
-        );
-        if self.page == Page::NotFound {
-            link.push_str(&self.root);
-        }
-        for _ in 0..up {
-            link.push_str("../");
-        }
         link.push_str(&target[shared..]);
         if link.is_empty() && fragment.is_none() {
             link.push_str("./");
