@@ -13,7 +13,7 @@
 use std::sync::Arc;
 
 use super::markdown::{self, Lookup, Walked};
-use super::{Body, Fragment, Mark, Text, assemble};
+use super::{Body, Mark, Text, assemble};
 use crate::diagnostics::Diagnostic;
 use crate::load::front_matter::ImagePosition;
 use crate::load::{DocumentSource, Field, FieldSource};
@@ -78,20 +78,14 @@ fn walk_one(source: &DocumentSource, field: &FieldSource, lookup: &Lookup) -> Wa
 /// marks that point at them; returns the field's body, inline.
 fn join(text: &mut Text, found: Text) -> Body {
     let (notes, links) = (text.annotations.len(), text.links.len());
-    let renumber = |body: Body| -> Body {
-        body.into_iter()
-            .filter_map(|fragment| match fragment {
-                // One paragraph, printed inside the page's own element for the field.
-                Fragment::Mark(Mark::BlockOpen(_) | Mark::BlockClose(_)) => None,
-                Fragment::Mark(Mark::NoteOpen(i)) => {
-                    Some(Fragment::Mark(Mark::NoteOpen(i + notes)))
-                }
-                Fragment::Mark(Mark::CrossRef(i)) => {
-                    Some(Fragment::Mark(Mark::CrossRef(i + links)))
-                }
-                other => Some(other),
-            })
-            .collect()
+    let renumber = |body: Body| {
+        body.map_marks(|mark| match mark {
+            // One paragraph, printed inside the page's own element for the field.
+            Mark::BlockOpen(_) | Mark::BlockClose(_) => None,
+            Mark::NoteOpen(i) => Some(Mark::NoteOpen(i + notes)),
+            Mark::CrossRef(i) => Some(Mark::CrossRef(i + links)),
+            other => Some(other),
+        })
     };
     for mut note in found.annotations {
         note.id = format!("ed-{}", text.annotations.len() + 1);
@@ -99,19 +93,7 @@ fn join(text: &mut Text, found: Text) -> Body {
         text.annotations.push(note);
     }
     text.links.extend(found.links);
-    trim(renumber(found.body))
-}
-
-/// Without the white space the HTML writer leaves around a paragraph.
-fn trim(mut body: Body) -> Body {
-    if let Some(Fragment::Html(first)) = body.first_mut() {
-        *first = first.trim_start().to_string();
-    }
-    if let Some(Fragment::Html(last)) = body.last_mut() {
-        *last = last.trim_end().to_string();
-    }
-    body.retain(|f| !matches!(f, Fragment::Html(h) if h.is_empty()));
-    body
+    renumber(found.body).trim()
 }
 
 fn not_inline(source: &DocumentSource, field: &FieldSource, block: &str) -> Diagnostic {
@@ -132,6 +114,7 @@ mod tests {
     use crate::ids::DocLock;
     use crate::load::front_matter;
     use crate::load::{DocumentMeta, SourceFile};
+    use crate::parse::Piece;
     use crate::parse::citations::Bibliography;
     use crate::parse::mentions::{Registry, test_entity};
     use std::path::Path;
@@ -184,10 +167,10 @@ mod tests {
     }
 
     fn html(body: &Body) -> String {
-        body.iter()
-            .map(|f| match f {
-                Fragment::Html(h) => h.clone(),
-                Fragment::Mark(m) => format!("{{{m:?}}}"),
+        body.pieces()
+            .map(|p| match p {
+                Piece::Html(h) => h.to_string(),
+                Piece::Mark(m) => format!("{{{m:?}}}"),
             })
             .collect()
     }

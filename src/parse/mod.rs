@@ -25,7 +25,7 @@ use crate::date::FuzzyDate;
 use crate::diagnostics::Diagnostic;
 use crate::ids::{self, BlockKey, DocLock, Lock};
 use crate::load::{Archive, DocumentSource, Field, SourceFile};
-pub use body::{Body, CiteItem, Fragment, Mark};
+pub use body::{Body, CiteItem, Mark, Piece};
 pub use markdown::{BlockKind, CrossLink};
 
 /// A parsed document: its metadata, its text, and its retired ids.
@@ -427,7 +427,12 @@ pub(crate) fn assemble(
                 },
                 date: heading.and_then(|h| h.date),
                 supplied: heading.is_some_and(|h| h.classes.iter().any(|c| c == "supplied")),
-                text: raw.text,
+                text: {
+                    // Grown by pushes, and kept for the whole build: without the slack.
+                    let mut text = raw.text;
+                    text.shrink_to_fit();
+                    text
+                },
             }
         })
         .collect();

@@ -8,7 +8,7 @@
 use crate::html::escape;
 use crate::link::Target;
 use crate::link::related::Passage;
-use crate::parse::{Block, BlockKind, Body, CiteItem, Footnote, Fragment, Mark, Text};
+use crate::parse::{Block, BlockKind, Body, CiteItem, Footnote, Mark, Piece, Text};
 
 use super::Catalog;
 use super::paths::{Here, Page};
@@ -39,15 +39,15 @@ impl Writer<'_> {
     /// The HTML of `body`, which belongs to this writer's text.
     pub fn write(&self, body: &Body) -> String {
         let mut state = State {
-            html: String::with_capacity(body.len() * 64),
+            html: String::with_capacity(body.html_len() + body.mark_count() * 64),
             entry_level: None,
             links: Vec::new(),
             named: Vec::new(),
         };
-        for fragment in body {
-            match fragment {
-                Fragment::Html(h) => state.html.push_str(h),
-                Fragment::Mark(mark) => self.mark(mark, &mut state),
+        for piece in body.pieces() {
+            match piece {
+                Piece::Html(h) => state.html.push_str(h),
+                Piece::Mark(mark) => self.mark(mark, &mut state),
             }
         }
         if state.entry_level.is_some() {
