@@ -213,6 +213,35 @@ fn locked_builds_fail_when_ids_would_change() {
     assert_eq!(lock, unchanged, "--locked never writes the lock");
 }
 
+#[test]
+fn locked_builds_fail_when_a_document_is_added_or_removed() {
+    let archive = Archive::repository();
+    archive.run(&["build", "--locked"]).success();
+    // A new document's ids are not in the lock yet.
+    let new = doc_path("a-new-document");
+    archive.write(
+        &new,
+        "+++\ntitle = \"A new document\"\n+++\n\nIts only paragraph.\n",
+    );
+    archive
+        .run(&["build", "--locked"])
+        .failure()
+        .stderr_has("--locked");
+    archive.build();
+    let recorded = std::fs::read_to_string(archive.root().join(lectern::LOCK_FILE)).unwrap();
+    assert!(recorded.contains("a-new-document"), "{recorded}");
+    archive.run(&["build", "--locked"]).success();
+    // A removed document's ids would leave the lock.
+    std::fs::remove_file(archive.root().join(&new)).unwrap();
+    archive
+        .run(&["build", "--locked"])
+        .failure()
+        .stderr_has("--locked");
+    archive.build();
+    let recorded = std::fs::read_to_string(archive.root().join(lectern::LOCK_FILE)).unwrap();
+    assert!(!recorded.contains("a-new-document"), "{recorded}");
+}
+
 /// Loads `url` in headless Chromium and returns the DOM after scripts ran.
 fn browser_dom(url: &str) -> Option<String> {
     let chromium = ["chromium", "chromium-browser", "google-chrome"]

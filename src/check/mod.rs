@@ -47,18 +47,15 @@ impl Checked {
 /// Loads, parses and links the archive at `root`; fails with every error found.
 pub fn archive(root: &Path) -> Result<Checked, Failure> {
     let archive = crate::timings::time("load", || load::load(root))?;
-    loaded(archive, parse::parse)
+    loaded(archive)
 }
 
-/// Parses (with `parse`) and links an archive already loaded; fails with every
-/// error found.
-pub fn loaded(
-    mut archive: Archive,
-    parse: impl FnOnce(&Archive) -> Parsed,
-) -> Result<Checked, Failure> {
-    let mut parsed = crate::timings::time("parse", || parse(&archive));
-    // The old ids matter only to parsing, which carried them into the new lock.
-    let lock_changed = parsed.lock != std::mem::take(&mut archive.lock);
+/// Parses and links an archive already loaded; fails with every error found.
+pub fn loaded(mut archive: Archive) -> Result<Checked, Failure> {
+    // The old ids matter only to parsing, which carries them into the new lock.
+    let previous = std::mem::take(&mut archive.lock);
+    let mut parsed = crate::timings::time("parse", || parse::parse(&archive, previous));
+    let lock_changed = parsed.lock_changed;
     let linked = crate::timings::time("link", || link::link(&archive, &parsed));
     let mut diagnostics = archive.problems.clone();
     diagnostics.append(&mut parsed.diagnostics);

@@ -44,7 +44,7 @@ pub struct Archive {
     /// The bibliography, sorted by key.
     pub sources: Vec<sources::Source>,
     /// The block ids recorded by the last build, until parsing has carried them
-    /// into the new lock (`check::loaded` then empties this).
+    /// into the new lock (`check::loaded` hands them to parse, and this is left empty).
     pub lock: Lock,
     /// Problems with single files. Loading goes on without them, so that one build
     /// reports every problem in the archive, not just the first stage's.

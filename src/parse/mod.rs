@@ -227,34 +227,37 @@ pub struct Parsed {
     /// Each source's note, in the archive's source order.
     pub sources: Vec<Option<Text>>,
     pub lock: Lock,
+    /// Whether `lock` differs from the lock the last build wrote.
+    pub lock_changed: bool,
     pub diagnostics: Vec<Diagnostic>,
 }
 
 /// Parses every document and entity annotation of `archive`, in parallel, in a
-/// deterministic order.
-pub fn parse(archive: &Archive) -> Parsed {
-    parse_reusing(archive, |_| None)
-}
-
-/// Like [`parse`], taking a document's earlier result from `reuse` where it has
-/// one: `serve` keeps the documents an edit did not touch. A reused document
-/// was parsed from the same text against the same entities, sources and lock,
-/// so it is what parsing it again would give (less its warnings, reported then).
-pub fn parse_reusing(
-    archive: &Archive,
-    reuse: impl Fn(&DocumentSource) -> Option<(Document, DocLock)> + Sync,
-) -> Parsed {
+/// deterministic order, giving blocks ids against `previous`, the lock the last
+/// build wrote.
+///
+/// Each document's old entry is dropped as soon as its new one is made: the two
+/// locks are never whole in memory together.
+pub fn parse(archive: &Archive, mut previous: Lock) -> Parsed {
     let (names, registry_diagnostics) = Names::new(archive);
     let lookup = names.lookup();
-    let results: Vec<(Document, DocLock, Vec<Diagnostic>)> = archive
+    let olds: Vec<Option<DocLock>> = archive
+        .documents
+        .iter()
+        .map(|doc| previous.documents.remove(&doc.slug))
+        .collect();
+    // A document gone from the archive leaves its entry behind: the lock changes.
+    let mut lock_changed = !previous.documents.is_empty();
+    drop(previous);
+    let results: Vec<(Document, DocLock, bool, Vec<Diagnostic>)> = archive
         .documents
         .par_iter()
-        .map(|doc| {
-            if let Some((document, lock)) = reuse(doc) {
-                return (document, lock, Vec::new());
-            }
-            let previous = archive.lock.documents.get(&doc.slug);
-            parse_document(doc, previous.unwrap_or(&DocLock::default()), &lookup)
+        .zip(olds)
+        .map(|(doc, old)| {
+            let (document, lock, diagnostics) =
+                parse_document(doc, old.as_ref().unwrap_or(&DocLock::default()), &lookup);
+            let changed = old.is_none_or(|old| old != lock);
+            (document, lock, changed, diagnostics)
         })
         .collect();
     let entities: Vec<(Text, Vec<Diagnostic>)> = archive
@@ -278,9 +281,11 @@ pub fn parse_reusing(
         entities: Vec::with_capacity(entities.len()),
         sources: Vec::with_capacity(sources.len()),
         lock: Lock::default(),
+        lock_changed: false,
         diagnostics: registry_diagnostics,
     };
-    for (doc, doc_lock, diagnostics) in results {
+    for (doc, doc_lock, changed, diagnostics) in results {
+        lock_changed |= changed;
         parsed
             .lock
             .documents
@@ -298,6 +303,7 @@ pub fn parse_reusing(
             text
         }));
     }
+    parsed.lock_changed = lock_changed;
     parsed
 }
 
@@ -359,7 +365,7 @@ pub fn parse_document(
         .blocks
         .iter()
         .filter(|b| b.kind != BlockKind::Heading)
-        .map(|b| b.text.split_whitespace().count())
+        .map(|b| markdown::word_count(&b.text))
         .sum();
     let document = Document {
         source: source.clone(),

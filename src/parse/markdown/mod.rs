@@ -44,6 +44,7 @@ use footnotes::Footnotes;
 pub use footnotes::RawFootnote;
 pub use links::{CrossLink, RawDate, RawMention};
 use text::TextRun;
+pub use text::word_count;
 
 /// What the walk resolves names against: entities and sources.
 pub struct Lookup<'a> {

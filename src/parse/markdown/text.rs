@@ -62,6 +62,17 @@ pub(super) fn push_collapsed(target: &mut String, text: &str) {
     target.push_str(&text[word..]);
 }
 
+/// How many words text made by [`push_collapsed`] holds, once its end is trimmed
+/// as a block's is: its spaces, plus one. Counting bytes rather than splitting at
+/// white space is what makes counting a document's words cheap.
+pub fn word_count(collapsed: &str) -> usize {
+    debug_assert!(!collapsed.starts_with(' ') && !collapsed.ends_with(' '));
+    if collapsed.is_empty() {
+        return 0;
+    }
+    collapsed.bytes().filter(|&b| b == b' ').count() + 1
+}
+
 /// Whether `bytes` are ASCII with no white space but single spaces.
 fn already_collapsed(bytes: &[u8]) -> bool {
     let mut space = false;
@@ -77,7 +88,7 @@ fn already_collapsed(bytes: &[u8]) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::push_collapsed;
+    use super::{push_collapsed, word_count};
     use proptest::prelude::*;
 
     /// The definition, a character at a time.
@@ -110,6 +121,21 @@ mod tests {
                 collapsed_slowly(&mut slow, piece);
                 prop_assert_eq!(&fast, &slow);
             }
+        }
+
+        #[test]
+        fn words_are_counted_as_splitting_at_white_space_counts_them(
+            pieces in proptest::collection::vec(
+                "[a-z\u{e9}\u{3000}\u{a0}\u{b}\u{2028} \t\n]{0,6}",
+                0..6,
+            ),
+        ) {
+            let mut text = String::new();
+            for piece in &pieces {
+                push_collapsed(&mut text, piece);
+            }
+            let block = text.trim_end();
+            prop_assert_eq!(word_count(block), block.split_whitespace().count());
         }
     }
 }
