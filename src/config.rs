@@ -48,6 +48,12 @@ pub struct SiteConfig {
     /// list everything.
     #[serde(default = "default_feed_limit")]
     pub feed_limit: usize,
+    /// How many documents the home page lists before the rest go on to
+    /// `page/2/`, `page/3/`…: 100 unless set; 0 lists every document on one page.
+    /// An archive of a hundred thousand documents would otherwise have a home
+    /// page of forty megabytes.
+    #[serde(default = "default_documents_per_page")]
+    pub documents_per_page: usize,
 }
 
 /// A kind of entity: `[[kinds]]` in `site.toml`.
@@ -90,6 +96,10 @@ fn default_output_dir() -> PathBuf {
 
 fn default_feed_limit() -> usize {
     50
+}
+
+fn default_documents_per_page() -> usize {
+    100
 }
 
 impl SiteConfig {
@@ -212,6 +222,7 @@ mod tests {
         assert_eq!(c.language, "en");
         assert_eq!(c.output_dir, PathBuf::from("public"));
         assert_eq!(c.feed_limit, 50);
+        assert_eq!(c.documents_per_page, 100);
     }
 
     #[test]

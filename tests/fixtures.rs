@@ -870,3 +870,98 @@ fn one_build_reports_problems_from_every_stage() {
         "no second error for a link into the broken file: {messages:?}"
     );
 }
+
+// The home page's list, a page at a time.
+
+/// An archive of `n` documents, `doc-01`…, listing `per_page` a page.
+fn listed(n: usize, per_page: usize) -> common::Site {
+    let mut archive = Archive::new().file(
+        "site.toml",
+        format!("{}documents_per_page = {per_page}\n", common::SITE_TOML),
+    );
+    for i in 1..=n {
+        archive = archive.document(
+            &format!("doc-{i:02}"),
+            &format!("+++\ntitle = \"Document {i}\"\n+++\n\nText {i}.\n"),
+        );
+    }
+    archive.build()
+}
+
+/// The documents a page of the list links to, in order.
+fn listed_on(site: &common::Site, page: &str) -> Vec<String> {
+    site.page(page).texts(".document-list h2 a")
+}
+
+#[test]
+fn the_home_page_lists_documents_a_page_at_a_time() {
+    let site = listed(5, 2);
+    assert_eq!(listed_on(&site, "index.html"), ["Document 1", "Document 2"]);
+    assert_eq!(
+        listed_on(&site, "page/2/index.html"),
+        ["Document 3", "Document 4"]
+    );
+    assert_eq!(listed_on(&site, "page/3/index.html"), ["Document 5"]);
+    assert!(!site.exists("page/4/index.html"));
+    // Each page links to its neighbours, relative to itself, and says where it is.
+    let first = site.page("index.html");
+    assert_eq!(
+        first.one(".pagination a[rel=next]").attr("href"),
+        Some("page/2/")
+    );
+    assert!(first.select(".pagination a[rel=prev]").is_empty());
+    let middle = site.page("page/2/index.html");
+    assert_eq!(middle.one("a[rel=prev]").attr("href"), Some("../../"));
+    assert_eq!(middle.one("a[rel=next]").attr("href"), Some("../3/"));
+    assert_eq!(middle.text(".pagination .page-number"), "Page 2 of 3");
+    assert_eq!(
+        middle.text("title"),
+        "Documents, page 2 of 3 · Fixture archive"
+    );
+    assert_eq!(
+        middle.one("link[rel=canonical]").attr("href"),
+        Some("https://fixture.example.org/page/2/")
+    );
+    let last = site.page("page/3/index.html");
+    assert!(last.select(".pagination a[rel=next]").is_empty());
+    // A document's link from a later page still reaches it.
+    assert_eq!(
+        last.one(".document-list h2 a").attr("href"),
+        Some("../../doc-05/")
+    );
+    assert!(
+        site.broken_links("/").is_empty(),
+        "{:?}",
+        site.broken_links("/")
+    );
+    assert!(
+        site.read("sitemap.xml")
+            .contains("https://fixture.example.org/page/3/")
+    );
+}
+
+#[test]
+fn a_list_that_fits_one_page_has_no_pages_after_it() {
+    for (n, per_page) in [(4, 4), (5, 0), (1, 3)] {
+        let site = listed(n, per_page);
+        assert_eq!(listed_on(&site, "index.html").len(), n);
+        assert!(
+            !site.exists("page/2/index.html"),
+            "{n} documents, {per_page} a page"
+        );
+        assert!(site.page("index.html").select(".pagination").is_empty());
+    }
+}
+
+#[test]
+fn a_document_may_not_take_the_slug_of_the_list_pages() {
+    let failure = Archive::with_site()
+        .document("page", "+++\ntitle = \"Page\"\n+++\n\nText.\n")
+        .build_err();
+    assert!(
+        failure
+            .to_string()
+            .contains("`page` is reserved for lectern's own pages"),
+        "{failure}"
+    );
+}

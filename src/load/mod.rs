@@ -30,6 +30,7 @@ pub const RESERVED_SLUGS: &[&str] = &[
     "annotations",
     "static",
     "search",
+    "page",
 ];
 
 /// An archive as read from disk.

@@ -191,7 +191,10 @@ impl Renderer {
             paths: Vec::new(),
         };
         if selection.listings {
-            out.put(context.page(Page::Home, "home.html", "documents", &summaries)?)?;
+            let per_page = site.archive.config.documents_per_page;
+            for page in home_pages(&context, &summaries, per_page) {
+                out.put(page?)?;
+            }
             out.put(context.page(Page::NotFound, "404.html", "nothing", &())?)?;
             out.put(context.page(Page::Search, "search.html", "nothing", &())?)?;
         }
@@ -331,6 +334,56 @@ pub fn data(site: &Site) -> Vec<(PathBuf, Vec<u8>)> {
     )];
     files.extend(search::files(site, &catalog));
     files
+}
+
+/// The home page and the pages its list of documents goes on to, `per_page`
+/// documents each (all of them on the home page when `per_page` is 0).
+fn home_pages<'a>(
+    context: &'a Base,
+    summaries: &'a [DocSummary],
+    per_page: usize,
+) -> impl Iterator<Item = Result<Rendered, Failure>> + 'a {
+    let per_page = if per_page == 0 {
+        summaries.len().max(1)
+    } else {
+        per_page
+    };
+    let mut lists: Vec<&[DocSummary]> = summaries.chunks(per_page).collect();
+    if lists.is_empty() {
+        lists.push(&[]);
+    }
+    let count = lists.len();
+    let page = |n: usize| {
+        if n == 1 {
+            Page::Home
+        } else {
+            Page::HomeList(n)
+        }
+    };
+    lists.into_iter().zip(1..).map(move |(documents, n)| {
+        let here = context.here(page(n));
+        let pagination = Pagination {
+            number: n,
+            count,
+            previous: (n > 1).then(|| here.to(page(n - 1), None)),
+            next: (n < count).then(|| here.to(page(n + 1), None)),
+        };
+        context.render_with(&here, "home.html", |context| {
+            context.insert("documents", documents);
+            context.insert("pagination", &pagination);
+        })
+    })
+}
+
+/// Where a page of the home page's list stands among the others.
+#[derive(Serialize)]
+struct Pagination {
+    /// This page's number, from 1.
+    number: usize,
+    count: usize,
+    /// Links to the pages before and after it, relative to it.
+    previous: Option<String>,
+    next: Option<String>,
 }
 
 /// A document's neighbours in the archive's order, for previous/next links.

@@ -14,6 +14,8 @@ use crate::config::SiteConfig;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Page<'a> {
     Home,
+    /// Page `n` (from 2) of the home page's list of documents.
+    HomeList(usize),
     NotFound,
     Document(&'a str),
     Entities,
@@ -38,6 +40,11 @@ impl Page<'_> {
     fn push_dir(&self, out: &mut String) {
         let (folder, name) = match self {
             Page::Home | Page::NotFound => return,
+            Page::HomeList(n) => {
+                use std::fmt::Write;
+                let _ = write!(out, "page/{n}/");
+                return;
+            }
             Page::Document(slug) => ("", *slug),
             Page::Entities => ("", "entities"),
             Page::Entity(id) => ("entities/", *id),
@@ -169,6 +176,12 @@ mod tests {
         assert_eq!(entity.canonical, "https://example.org/archive/entities/x/");
         let home = Here::new(Page::Home, &config);
         assert_eq!(home.to(Page::Source("k"), None), "sources/k/");
+        assert_eq!(home.to(Page::HomeList(2), None), "page/2/");
+        let second = Here::new(Page::HomeList(2), &config);
+        assert_eq!(second.root, "../../");
+        assert_eq!(second.to(Page::Home, None), "../../");
+        assert_eq!(second.to(Page::HomeList(3), None), "../3/");
+        assert_eq!(second.canonical, "https://example.org/archive/page/2/");
         let missing = Here::new(Page::NotFound, &config);
         assert_eq!(missing.to(Page::Timeline, None), "/archive/timeline/");
         assert_eq!(
