@@ -374,7 +374,7 @@ impl<'a> EntityView<'a> {
                         text: m.snippet.text(),
                         after: opening(m.snippet.after(), CONTEXT_CHARS),
                     },
-                    |(m, path)| (path, place_label(m.number, &m.anchor)),
+                    |(m, path)| (path.clone(), place_label(m.number, &m.anchor)),
                 )
             })
             .partition(|group| !group.shown.is_empty());

@@ -150,7 +150,7 @@ impl<'a> SourceView<'a> {
                             locator: c.locator.as_deref(),
                             before: leading_words(c.snippet.before()),
                         },
-                        |(c, path)| (path, cited_label(c)),
+                        |(c, path)| (path.clone(), cited_label(c)),
                     )
                 })
                 .partition(|group| !group.shown.is_empty());

@@ -104,13 +104,17 @@ pub struct Group<'a, D, T> {
 
 impl<'a, D, T> Group<'a, D, T> {
     /// The group as its page lists it: `show` gives each shown item's view,
-    /// `place` each other item's (path, label).
+    /// `place` any item's (path, label), by which the others are linked.
     pub fn listed<V>(
         self,
         show: impl Fn(T) -> V,
-        place: impl Fn(T) -> (String, String),
+        place: impl Fn(&T) -> (String, String),
     ) -> Listed<'a, D, V> {
-        let places = Place::distinct(self.rest.into_iter().map(place));
+        // The others follow the shown ones in reading order, so a second
+        // mention in the last shown paragraph is not another place.
+        let last_shown = self.shown.last().map(&place);
+        let rest = self.rest.iter().map(&place);
+        let places = Place::distinct(rest.skip_while(|p| Some(p) == last_shown.as_ref()));
         Listed {
             document: self.document,
             more: places.len(),
@@ -291,6 +295,19 @@ mod tests {
         assert_eq!(listed.shown, [1]);
         assert_eq!(listed.more, 2);
         assert_eq!(listed.places.len(), listed.more);
+    }
+
+    #[test]
+    fn the_paragraph_shown_is_not_linked_again() {
+        // "…Name… ¶ 2, and 1 more: ¶ 3", not "and 2 more: ¶ 2 ¶ 3".
+        let documents = [0];
+        let items = [(0, 2), (0, 2), (0, 3)].into_iter();
+        let group = by_document(items, &documents, 1).pop().unwrap();
+        let listed = group.listed(|n| n, |n| (format!("#p{n}"), format!("¶ {n}")));
+        assert_eq!(listed.shown, [2]);
+        let labels: Vec<_> = listed.places.iter().map(|p| p.label.as_str()).collect();
+        assert_eq!(labels, ["¶ 3"]);
+        assert_eq!(listed.more, 1);
     }
 
     #[test]
