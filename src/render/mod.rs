@@ -156,22 +156,30 @@ impl Renderer {
         })
     }
 
-    /// Renders the pages `selection` names, in memory.
+    /// Renders the pages and data files `selection` names, in memory: each
+    /// file's path relative to the output root, and its bytes.
     pub fn render_some(
         &self,
         site: &Site,
         selection: &Selection,
-    ) -> Result<Vec<Rendered>, Failure> {
-        let pages = std::sync::Mutex::new(Vec::new());
+    ) -> Result<Vec<(PathBuf, Vec<u8>)>, Failure> {
+        let files = std::sync::Mutex::new(Vec::new());
         self.render_into(site, selection, &|page| {
-            pages.lock().unwrap_or_else(|e| e.into_inner()).push(page);
+            let file = (page.path, page.html.into_bytes());
+            files.lock().unwrap_or_else(|e| e.into_inner()).push(file);
             Ok(())
         })?;
-        Ok(pages.into_inner().unwrap_or_else(|e| e.into_inner()))
+        let mut files = files.into_inner().unwrap_or_else(|e| e.into_inner());
+        if selection.data {
+            files.extend(data(site));
+        }
+        Ok(files)
     }
 
     /// Renders the pages `selection` names, handing each to `sink` as soon as
-    /// it is made (from any thread), so a build need not hold the site in memory.
+    /// it is made (from any thread), so a build need not hold the site in
+    /// memory. The data files are left to the caller (`data`), which can make
+    /// them beside the pages.
     pub fn render_into(
         &self,
         site: &Site,
@@ -271,6 +279,9 @@ pub struct Selection {
     /// The home page, the indexes of entities and sources, the listings, the
     /// search page and the feeds; with everything else, the sitemap too.
     pub listings: bool,
+    /// The data files the page script reads (`data`): kept apart from the
+    /// listings because they take longest to make.
+    pub data: bool,
 }
 
 /// Which of one family of pages (documents, entities or sources) to render, by index.
@@ -295,6 +306,7 @@ impl Selection {
         entities: Pick::All,
         sources: Pick::All,
         listings: true,
+        data: true,
     };
 
     /// No page; a caller adds what it wants.
@@ -303,11 +315,16 @@ impl Selection {
         entities: Pick::These(BTreeSet::new()),
         sources: Pick::These(BTreeSet::new()),
         listings: false,
+        data: false,
     };
 
     fn everything(&self) -> bool {
         let all = |p: &Pick| matches!(p, Pick::All);
-        self.listings && all(&self.documents) && all(&self.entities) && all(&self.sources)
+        self.listings
+            && self.data
+            && all(&self.documents)
+            && all(&self.entities)
+            && all(&self.sources)
     }
 
     fn document(&self, d: usize) -> bool {

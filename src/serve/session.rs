@@ -374,6 +374,7 @@ impl Last {
             entities: Pick::These(entities),
             sources: Pick::These(sources),
             listings: true,
+            data: true,
         }
     }
 
@@ -435,7 +436,7 @@ impl Last {
         )
     }
 
-    /// The pages (and, with the listings, data files) `selection` would render.
+    /// The selection that renders the file at `path`.
     fn owner(&self, path: &str) -> Selection {
         let mut selection = Selection::NONE;
         let archive = &self.checked.archive;
@@ -463,6 +464,8 @@ impl Last {
             })
         {
             selection.sources = pick(s);
+        } else if path == "previews.json" || path.starts_with("search/") {
+            selection.data = true;
         } else {
             selection.listings = true;
         }
@@ -491,21 +494,10 @@ impl Last {
             parsed: &checked.parsed,
             linked: &checked.linked,
         };
-        let mut made: Vec<(String, Vec<u8>)> = self
-            .renderer
-            .render_some(&site, selection)?
-            .into_iter()
-            .map(|page| (slashed(&page.path), page.html.into_bytes()))
-            .collect();
-        if selection.listings {
-            made.extend(
-                render::data(&site)
-                    .into_iter()
-                    .map(|(path, bytes)| (slashed(&path), bytes)),
-            );
-        }
+        let made = self.renderer.render_some(&site, selection)?;
         let mut filled = 0;
         for (path, bytes) in made {
+            let path = slashed(&path);
             // A file of the archive's `static/` keeps its place over a generated
             // one; the search index may come in more files than before.
             match self.files.get_mut(&path) {
@@ -554,6 +546,7 @@ fn union(a: Selection, b: Selection) -> Selection {
         entities: pick(a.entities, b.entities),
         sources: pick(a.sources, b.sources),
         listings: a.listings || b.listings,
+        data: a.data || b.data,
     }
 }
 
@@ -564,6 +557,7 @@ fn within(unit: &Selection, selection: &Selection) -> bool {
         Pick::These(these) => these.iter().all(|&i| b.has(i)),
     };
     (!unit.listings || selection.listings)
+        && (!unit.data || selection.data)
         && covered(&unit.documents, &selection.documents)
         && covered(&unit.entities, &selection.entities)
         && covered(&unit.sources, &selection.sources)
@@ -606,28 +600,7 @@ mod tests {
     /// did, and whether the page of a document that quotes nothing of it
     /// waited to be rendered again.
     fn edit_and_compare(edit: impl Fn(&str) -> String) -> (Rebuilt, bool) {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path().join("archive");
-        copy(
-            &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/small-archive"),
-            &root,
-        );
-        // Before `report.md` in the archive's order, but not next to it.
-        std::fs::write(
-            root.join("content/documents/a-aside.md"),
-            "+++\ntitle = \"Aside\"\n+++\n\nNothing here names anyone.\n",
-        )
-        .unwrap();
-        let mut session = Session::new(&root);
-        session.rebuild(&[]).unwrap();
-        let doc = root.join("content/documents/report.md");
-        let text = std::fs::read_to_string(&doc).unwrap();
-        std::fs::write(&doc, edit(&text)).unwrap();
-        let doc = std::fs::canonicalize(&doc).unwrap();
-        // An editor's swap file beside it changes nothing.
-        let swap = doc.with_file_name(".report.md.swp");
-        let partial = session.rebuild(&[doc, swap]).unwrap();
-        session.save_lock().unwrap();
+        let (_dir, root, mut session, partial) = edited(edit);
         let aside = "a-aside/index.html";
         let aside_waited = session.last.as_ref().unwrap().files[aside].is_none();
         let after = served(&mut session);
@@ -650,6 +623,35 @@ mod tests {
             );
         }
         (partial, aside_waited)
+    }
+
+    /// The small archive with a document before `report.md` served, then
+    /// `report.md` edited by `edit` and rebuilt: the folder that holds it, the
+    /// archive's root, the session and what the rebuild did.
+    fn edited(edit: impl Fn(&str) -> String) -> (tempfile::TempDir, PathBuf, Session, Rebuilt) {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("archive");
+        copy(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/small-archive"),
+            &root,
+        );
+        // Before `report.md` in the archive's order, but not next to it.
+        std::fs::write(
+            root.join("content/documents/a-aside.md"),
+            "+++\ntitle = \"Aside\"\n+++\n\nNothing here names anyone.\n",
+        )
+        .unwrap();
+        let mut session = Session::new(&root);
+        session.rebuild(&[]).unwrap();
+        let doc = root.join("content/documents/report.md");
+        let text = std::fs::read_to_string(&doc).unwrap();
+        std::fs::write(&doc, edit(&text)).unwrap();
+        let doc = std::fs::canonicalize(&doc).unwrap();
+        // An editor's swap file beside it changes nothing.
+        let swap = doc.with_file_name(".report.md.swp");
+        let partial = session.rebuild(&[doc, swap]).unwrap();
+        session.save_lock().unwrap();
+        (dir, root, session, partial)
     }
 
     #[test]
@@ -710,5 +712,25 @@ mod tests {
             assert_eq!(rebuilt.written, 1, "{what}");
             assert!(!aside_waited, "{what}: an unrelated page was dropped");
         }
+    }
+
+    #[test]
+    fn a_listing_asked_for_after_an_edit_does_not_wait_for_the_data_files() {
+        let (_dir, _root, mut session, _) =
+            edited(|text| text.replace("paragraph chooses", "paragraph then chooses"));
+        let waiting = |s: &Session, path: &str| s.last.as_ref().unwrap().files[path].is_none();
+        assert!(waiting(&session, "index.html") && waiting(&session, "previews.json"));
+        let home = session.file("index.html").unwrap();
+        assert!(String::from_utf8_lossy(&home).contains("</html>"));
+        assert!(
+            waiting(&session, "previews.json"),
+            "made with the home page"
+        );
+        let previews = session.file("previews.json").unwrap();
+        assert!(String::from_utf8_lossy(&previews).contains("then chooses"));
+        assert!(
+            !waiting(&session, "search/meta.json.gz"),
+            "made with the previews"
+        );
     }
 }
