@@ -49,7 +49,8 @@ pub struct SiteConfig {
     #[serde(default = "default_feed_limit")]
     pub feed_limit: usize,
     /// How many documents the home page lists before the rest go on to
-    /// `page/2/`, `page/3/`…: 100 unless set; 0 lists every document on one page.
+    /// `page/2/`, `page/3/`…, and the editorial notes page shows the notes of
+    /// (`annotations/page/2/`…): 100 unless set; 0 puts each list on one page.
     /// An archive of a hundred thousand documents would otherwise have a home
     /// page of forty megabytes.
     #[serde(default = "default_documents_per_page")]

@@ -882,7 +882,9 @@ fn listed(n: usize, per_page: usize) -> common::Site {
     for i in 1..=n {
         archive = archive.document(
             &format!("doc-{i:02}"),
-            &format!("+++\ntitle = \"Document {i}\"\n+++\n\nText {i}.\n"),
+            &format!(
+                "+++\ntitle = \"Document {i}\"\n+++\n\nText {i}.{{>>Note {i}, on [the first](doc-01.md).<<}}\n"
+            ),
         );
     }
     archive.build()
@@ -937,6 +939,44 @@ fn the_home_page_lists_documents_a_page_at_a_time() {
     assert!(
         site.read("sitemap.xml")
             .contains("https://fixture.example.org/page/3/")
+    );
+}
+
+#[test]
+fn the_editorial_notes_are_listed_a_page_of_documents_at_a_time() {
+    let site = listed(3, 2);
+    let notes = |page: &str| site.page(page).texts(".annotation-list .ed-body");
+    assert_eq!(
+        notes("annotations/index.html"),
+        ["Note 1, on the first.", "Note 2, on the first."]
+    );
+    let second = site.page("annotations/page/2/index.html");
+    assert_eq!(
+        notes("annotations/page/2/index.html"),
+        ["Note 3, on the first."]
+    );
+    assert_eq!(second.one("a[rel=prev]").attr("href"), Some("../../"));
+    assert_eq!(
+        second.text("title"),
+        "Editorial notes, page 2 of 2 · Fixture archive"
+    );
+    // Links in a note and to its paragraph are relative to the later page.
+    assert_eq!(
+        second.one(".ed-body a").attr("href"),
+        Some("../../../doc-01/")
+    );
+    assert!(
+        second
+            .one("a.pnum")
+            .attr("href")
+            .unwrap()
+            .starts_with("../../../doc-03/#")
+    );
+    assert!(!site.exists("annotations/page/3/index.html"));
+    assert!(
+        site.broken_links("/").is_empty(),
+        "{:?}",
+        site.broken_links("/")
     );
 }
 

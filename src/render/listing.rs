@@ -6,7 +6,7 @@ use super::body::{Blocks, Writer};
 use super::entity::EntitySummary;
 use super::paths::Page;
 use super::view::DocSummary;
-use super::{Base, Rendered, Site};
+use super::{Base, Rendered, Site, pagination};
 use crate::date;
 use crate::diagnostics::Failure;
 use crate::link::Entry;
@@ -27,47 +27,61 @@ pub struct AnnotationGroup<'a> {
     pub annotations: Vec<AnnotationView<'a>>,
 }
 
-/// The editor's notes, grouped by document.
-pub(super) fn annotations(
-    base: &Base,
-    site: &Site,
-    summaries: &[DocSummary],
-) -> Result<Rendered, Failure> {
-    let here = base.here(Page::Annotations);
-    let groups: Vec<AnnotationGroup> = site
-        .parsed
-        .documents
-        .iter()
-        .zip(summaries)
-        .zip(&site.linked.document_links)
-        .filter(|((doc, _), _)| !doc.text.annotations.is_empty())
-        .map(|((doc, summary), targets)| {
-            let writer = Writer {
-                here: &here,
-                catalog: base.catalog,
-                text: &doc.text,
-                targets,
-                blocks: Blocks::Citable(Page::Document(&doc.source.slug)),
-                related: &[],
-            };
-            AnnotationGroup {
-                document: summary,
-                annotations: doc
-                    .text
-                    .annotations
-                    .iter()
-                    .map(|a| AnnotationView {
-                        // The block's id is permanent; the note's own number is not.
-                        path: summary.at(a.anchor.as_deref().unwrap_or(&a.id)),
-                        number: a.number,
-                        span: a.span.as_deref(),
-                        html: writer.write(&a.body),
-                    })
-                    .collect(),
-            }
-        })
+/// The editor's notes, grouped by document, `documents_per_page` documents to
+/// a page (`annotations/`, then `annotations/page/2/`…).
+pub(super) fn annotations<'a>(
+    base: &'a Base,
+    site: &'a Site,
+    summaries: &'a [DocSummary],
+) -> impl Iterator<Item = Result<Rendered, Failure>> + 'a {
+    let annotated: Vec<usize> = (site.parsed.documents.iter().enumerate())
+        .filter(|(_, doc)| !doc.text.annotations.is_empty())
+        .map(|(d, _)| d)
         .collect();
-    base.render(&here, "annotations.html", "groups", &groups)
+    let page = |n| match n {
+        1 => Page::Annotations,
+        n => Page::AnnotationsList(n),
+    };
+    let config = &site.archive.config;
+    let per_page = config.documents_per_page;
+    pagination::paged(annotated.len(), per_page, config, page).map(
+        move |(here, documents, pagination)| {
+            let groups: Vec<AnnotationGroup> = annotated[documents]
+                .iter()
+                .map(|&d| {
+                    let doc = &site.parsed.documents[d];
+                    let summary = &summaries[d];
+                    let writer = Writer {
+                        here: &here,
+                        catalog: base.catalog,
+                        text: &doc.text,
+                        targets: &site.linked.document_links[d],
+                        blocks: Blocks::Citable(Page::Document(&doc.source.slug)),
+                        related: &[],
+                    };
+                    AnnotationGroup {
+                        document: summary,
+                        annotations: doc
+                            .text
+                            .annotations
+                            .iter()
+                            .map(|a| AnnotationView {
+                                // The block's id is permanent; the note's own number is not.
+                                path: summary.at(a.anchor.as_deref().unwrap_or(&a.id)),
+                                number: a.number,
+                                span: a.span.as_deref(),
+                                html: writer.write(&a.body),
+                            })
+                            .collect(),
+                    }
+                })
+                .collect();
+            base.render_with(&here, "annotations.html", |context| {
+                context.insert("groups", &groups);
+                context.insert("pagination", &pagination);
+            })
+        },
+    )
 }
 
 /// The archive-wide timeline.

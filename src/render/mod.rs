@@ -18,6 +18,7 @@ pub(crate) mod entity;
 mod feeds;
 mod graph;
 mod listing;
+mod pagination;
 pub mod paths;
 mod previews;
 mod sanitize;
@@ -239,7 +240,9 @@ impl Renderer {
         if !selection.listings {
             return Ok(());
         }
-        out.put(listing::annotations(&context, site, &summaries)?)?;
+        for page in listing::annotations(&context, site, &summaries) {
+            out.put(page?)?;
+        }
         out.put(listing::timeline(&context, site, &summaries)?)?;
         let config = &site.archive.config;
         out.put(feeds::robots(config))?;
@@ -360,47 +363,19 @@ fn home_pages<'a>(
     summaries: &'a [DocSummary],
     per_page: usize,
 ) -> impl Iterator<Item = Result<Rendered, Failure>> + 'a {
-    let per_page = if per_page == 0 {
-        summaries.len().max(1)
-    } else {
-        per_page
+    let page = |n| match n {
+        1 => Page::Home,
+        n => Page::HomeList(n),
     };
-    let mut lists: Vec<&[DocSummary]> = summaries.chunks(per_page).collect();
-    if lists.is_empty() {
-        lists.push(&[]);
-    }
-    let count = lists.len();
-    let page = |n: usize| {
-        if n == 1 {
-            Page::Home
-        } else {
-            Page::HomeList(n)
-        }
-    };
-    lists.into_iter().zip(1..).map(move |(documents, n)| {
-        let here = context.here(page(n));
-        let pagination = Pagination {
-            number: n,
-            count,
-            previous: (n > 1).then(|| here.to(page(n - 1), None)),
-            next: (n < count).then(|| here.to(page(n + 1), None)),
-        };
-        context.render_with(&here, "home.html", |context| {
-            context.insert("documents", documents);
-            context.insert("pagination", &pagination);
-        })
-    })
-}
-
-/// Where a page of the home page's list stands among the others.
-#[derive(Serialize)]
-struct Pagination {
-    /// This page's number, from 1.
-    number: usize,
-    count: usize,
-    /// Links to the pages before and after it, relative to it.
-    previous: Option<String>,
-    next: Option<String>,
+    let config = context.catalog.config;
+    pagination::paged(summaries.len(), per_page, config, page).map(
+        move |(here, documents, pagination)| {
+            context.render_with(&here, "home.html", |context| {
+                context.insert("documents", &summaries[documents]);
+                context.insert("pagination", &pagination);
+            })
+        },
+    )
 }
 
 /// A document's neighbours in the archive's order, for previous/next links.

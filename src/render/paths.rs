@@ -23,6 +23,8 @@ pub enum Page<'a> {
     Sources,
     Source(&'a str),
     Annotations,
+    /// Page `n` (from 2) of the editor's notes.
+    AnnotationsList(usize),
     Timeline,
     Search,
 }
@@ -40,9 +42,14 @@ impl Page<'_> {
     fn push_dir(&self, out: &mut String) {
         let (folder, name) = match self {
             Page::Home | Page::NotFound => return,
-            Page::HomeList(n) => {
+            Page::HomeList(n) | Page::AnnotationsList(n) => {
                 use std::fmt::Write;
-                let _ = write!(out, "page/{n}/");
+                let list = if matches!(self, Page::HomeList(_)) {
+                    ""
+                } else {
+                    "annotations/"
+                };
+                let _ = write!(out, "{list}page/{n}/");
                 return;
             }
             Page::Document(slug) => ("", *slug),
@@ -182,6 +189,10 @@ mod tests {
         assert_eq!(second.to(Page::Home, None), "../../");
         assert_eq!(second.to(Page::HomeList(3), None), "../3/");
         assert_eq!(second.canonical, "https://example.org/archive/page/2/");
+        let notes = Here::new(Page::AnnotationsList(2), &config);
+        assert_eq!(notes.to(Page::Annotations, None), "../../");
+        assert_eq!(notes.to(Page::AnnotationsList(3), None), "../3/");
+        assert_eq!(notes.to(Page::Document("a"), Some("p1")), "../../../a/#p1");
         let missing = Here::new(Page::NotFound, &config);
         assert_eq!(missing.to(Page::Timeline, None), "/archive/timeline/");
         assert_eq!(

@@ -57,6 +57,10 @@ pub const BUILT_IN: &[(&str, &str)] = &[
         "partials/lead_figure.html",
         include_str!("../../templates/partials/lead_figure.html"),
     ),
+    (
+        "partials/pagination.html",
+        include_str!("../../templates/partials/pagination.html"),
+    ),
 ];
 
 pub fn load(root: &Path) -> Result<Tera, Failure> {

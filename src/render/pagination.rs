@@ -1,0 +1,89 @@
+//! Long lists cut into pages: the home page's documents and the editor's notes
+//! go on at `page/2/`, `page/3/`…, so no page grows with the archive.
+
+use std::ops::Range;
+
+use serde::Serialize;
+
+use super::paths::{Here, Page};
+use crate::config::SiteConfig;
+
+/// Where one page of a list stands among the others.
+#[derive(Serialize)]
+pub struct Pagination {
+    /// This page's number, from 1.
+    pub number: usize,
+    pub count: usize,
+    /// Links to the pages before and after it, relative to it.
+    pub previous: Option<String>,
+    pub next: Option<String>,
+}
+
+/// A list of `len` items cut into pages of `per_page` (all on the first when
+/// it is 0; one empty page when there are none): each page's place, where it
+/// stands, and the range of items it lists. `page` gives page `n`'s address.
+pub fn paged<'a>(
+    len: usize,
+    per_page: usize,
+    config: &'a SiteConfig,
+    page: impl Fn(usize) -> Page<'static> + 'a,
+) -> impl Iterator<Item = (Here<'static>, Range<usize>, Pagination)> + 'a {
+    let per_page = if per_page == 0 { len.max(1) } else { per_page };
+    let count = len.div_ceil(per_page).max(1);
+    (1..=count).map(move |n| {
+        let here = Here::new(page(n), config);
+        let pagination = Pagination {
+            number: n,
+            count,
+            previous: (n > 1).then(|| here.to(page(n - 1), None)),
+            next: (n < count).then(|| here.to(page(n + 1), None)),
+        };
+        let items = ((n - 1) * per_page).min(len)..(n * per_page).min(len);
+        (here, items, pagination)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pages(items: usize, per_page: usize) -> Vec<(String, usize, Pagination)> {
+        let config = SiteConfig::parse(
+            std::path::Path::new("site.toml"),
+            "title = \"T\"\nbase_url = \"https://example.org/\"\n",
+        )
+        .unwrap();
+        paged(items, per_page, &config, |n| match n {
+            1 => Page::Home,
+            n => Page::HomeList(n),
+        })
+        .map(|(here, items, pagination)| (here.page.dir(), items.len(), pagination))
+        .collect()
+    }
+
+    #[test]
+    fn lists_are_cut_into_full_pages_and_a_last_one() {
+        let got = pages(5, 2);
+        let shape: Vec<_> = got.iter().map(|(dir, n, _)| (dir.as_str(), *n)).collect();
+        assert_eq!(shape, [("", 2), ("page/2/", 2), ("page/3/", 1)]);
+        let (_, _, second) = &got[1];
+        assert_eq!((second.number, second.count), (2, 3));
+        assert_eq!(second.previous.as_deref(), Some("../../"));
+        assert_eq!(second.next.as_deref(), Some("../3/"));
+        assert_eq!(got[0].2.previous, None);
+        assert_eq!(got[2].2.next, None);
+    }
+
+    #[test]
+    fn a_short_list_an_empty_one_and_no_limit_are_one_page() {
+        for (items, per_page) in [(2, 2), (0, 2), (7, 0), (0, 0)] {
+            let got = pages(items, per_page);
+            assert_eq!(got.len(), 1, "{items} items, {per_page} a page");
+            assert_eq!(got[0].1, items);
+            assert_eq!(
+                (got[0].2.previous.as_ref(), got[0].2.next.as_ref()),
+                (None, None)
+            );
+        }
+    }
+}
