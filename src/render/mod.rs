@@ -18,7 +18,7 @@ pub(crate) mod entity;
 mod feeds;
 mod graph;
 mod listing;
-mod pagination;
+pub mod pagination;
 pub mod paths;
 mod previews;
 mod sanitize;

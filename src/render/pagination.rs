@@ -28,8 +28,8 @@ pub fn paged<'a>(
     config: &'a SiteConfig,
     page: impl Fn(usize) -> Page<'static> + 'a,
 ) -> impl Iterator<Item = (Here<'static>, Range<usize>, Pagination)> + 'a {
+    let count = count(len, per_page);
     let per_page = if per_page == 0 { len.max(1) } else { per_page };
-    let count = len.div_ceil(per_page).max(1);
     (1..=count).map(move |n| {
         let here = Here::new(page(n), config);
         let pagination = Pagination {
@@ -41,6 +41,14 @@ pub fn paged<'a>(
         let items = ((n - 1) * per_page).min(len)..(n * per_page).min(len);
         (here, items, pagination)
     })
+}
+
+/// How many pages `paged` cuts a list of `len` items into.
+pub fn count(len: usize, per_page: usize) -> usize {
+    match per_page {
+        0 => 1,
+        per_page => len.div_ceil(per_page).max(1),
+    }
 }
 
 #[cfg(test)]

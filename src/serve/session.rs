@@ -233,7 +233,9 @@ impl Session {
         let Some(last) = self.last.as_mut() else {
             return self.everything();
         };
-        let (written, lock_changed) = last.edited(edits)?;
+        let Some((written, lock_changed)) = last.edited(edits)? else {
+            return self.everything();
+        };
         self.unsaved_lock |= lock_changed;
         Ok(Rebuilt {
             documents: last.checked.parsed.documents.len(),
@@ -247,8 +249,9 @@ impl Session {
 impl Last {
     /// Takes in `edits`, drops the pages they may change and renders the edited
     /// documents' pages; returns how many files were rendered and whether the
-    /// lock changed. On failure the build is as it was.
-    fn edited(&mut self, edits: Vec<Edit>) -> Result<(usize, bool), Failure> {
+    /// lock changed, or `None`, with the build as it was, when the edits change
+    /// the set of pages. On failure the build is as it was.
+    fn edited(&mut self, edits: Vec<Edit>) -> Result<Option<(usize, bool)>, Failure> {
         let lookup = self.names.lookup();
         let mut parsed = Vec::with_capacity(edits.len());
         for edit in edits {
@@ -260,6 +263,13 @@ impl Last {
                 return Err(Failure::new(diagnostics));
             }
             parsed.push((edit, doc, doc_lock, diagnostics));
+        }
+        let new: Vec<(usize, &Document)> = parsed
+            .iter()
+            .map(|(e, doc, ..)| (e.document, doc))
+            .collect();
+        if self.notes_pages_after(&new) != self.notes_pages_after(&[]) {
+            return Ok(None);
         }
         let edited: BTreeSet<usize> = parsed.iter().map(|(e, ..)| e.document).collect();
         let reworded = parsed.iter().all(|(edit, doc, ..)| {
@@ -339,7 +349,24 @@ impl Last {
             documents: Pick::These(edited),
             ..Selection::NONE
         })?;
-        Ok((written, lock_changed))
+        Ok(Some((written, lock_changed)))
+    }
+
+    /// How many pages the editorial notes would take with the `edited`
+    /// documents in place of theirs: a body edit can add a document's
+    /// first note or remove its last.
+    fn notes_pages_after(&self, edited: &[(usize, &Document)]) -> usize {
+        let documents = &self.checked.parsed.documents;
+        let has_notes = |d: usize| {
+            let doc = edited
+                .iter()
+                .find(|(e, _)| *e == d)
+                .map_or(&documents[d], |(_, doc)| doc);
+            !doc.text.annotations.is_empty()
+        };
+        let annotated = (0..documents.len()).filter(|&d| has_notes(d)).count();
+        let per_page = self.checked.archive.config.documents_per_page;
+        render::pagination::count(annotated, per_page)
     }
 
     /// The pages that show words of the documents `edited`: their own, their
@@ -464,7 +491,11 @@ impl Last {
             })
         {
             selection.sources = pick(s);
-        } else if path == "previews.json" || path.starts_with("search/") {
+        } else if path == "previews.json"
+            // The search page is a listing; the index's files beside it are data.
+            || (path.starts_with("search/")
+                && Path::new(path) != render::paths::Page::Search.file())
+        {
             selection.data = true;
         } else {
             selection.listings = true;
@@ -603,12 +634,18 @@ mod tests {
         let (_dir, root, mut session, partial) = edited(edit);
         let aside = "a-aside/index.html";
         let aside_waited = session.last.as_ref().unwrap().files[aside].is_none();
-        let after = served(&mut session);
-        let mut fresh = Session::new(&root);
+        serves_a_full_build(&mut session, &root);
+        (partial, aside_waited)
+    }
+
+    /// Checks that `session` serves what a build from scratch of `root` would.
+    fn serves_a_full_build(session: &mut Session, root: &Path) {
+        let after = served(session);
+        let mut fresh = Session::new(root);
         fresh.rebuild(&[]).unwrap();
         let linked = |s: &Session| s.last.as_ref().map(|l| l.checked.linked.clone());
         assert!(
-            linked(&session) == linked(&fresh),
+            linked(session) == linked(&fresh),
             "the links differ from a full build's"
         );
         let full = served(&mut fresh);
@@ -622,7 +659,6 @@ mod tests {
                 "{path} differs after the partial rebuild"
             );
         }
-        (partial, aside_waited)
     }
 
     /// The small archive with a document before `report.md` served, then
@@ -732,5 +768,44 @@ mod tests {
             !waiting(&session, "search/meta.json.gz"),
             "made with the previews"
         );
+    }
+
+    #[test]
+    fn the_search_page_is_served_after_an_edit() {
+        let (_dir, _root, mut session, _) =
+            edited(|text| text.replace("paragraph chooses", "paragraph then chooses"));
+        let page = session.file("search/index.html").expect("the search page");
+        assert!(String::from_utf8_lossy(&page).contains("</html>"));
+    }
+
+    #[test]
+    fn a_first_note_that_adds_a_page_of_notes_is_served_as_a_full_build_would() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("archive");
+        copy(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/small-archive"),
+            &root,
+        );
+        let site = root.join("site.toml");
+        let settings = std::fs::read_to_string(&site).unwrap();
+        std::fs::write(&site, settings + "documents_per_page = 1\n").unwrap();
+        let mut session = Session::new(&root);
+        session.rebuild(&[]).unwrap();
+        assert!(
+            !session
+                .paths()
+                .contains(&"annotations/page/2/index.html".to_string())
+        );
+        let doc = root.join("content/documents/chronology.md");
+        let text = std::fs::read_to_string(&doc).unwrap();
+        let noted = text.replace("in Kandahar.", "in Kandahar.{>>In March, some say.<<}");
+        assert_ne!(noted, text);
+        for text in [noted, text] {
+            std::fs::write(&doc, text).unwrap();
+            session
+                .rebuild(&[std::fs::canonicalize(&doc).unwrap()])
+                .unwrap();
+            serves_a_full_build(&mut session, &root);
+        }
     }
 }
