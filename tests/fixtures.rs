@@ -994,6 +994,34 @@ fn a_list_that_fits_one_page_has_no_pages_after_it() {
 }
 
 #[test]
+fn an_archives_own_list_template_without_pages_gets_the_whole_list() {
+    let mut archive = Archive::new()
+        .file(
+            "site.toml",
+            format!("{}documents_per_page = 2\n", common::SITE_TOML),
+        )
+        .file(
+            "templates/home.html",
+            "{% extends \"base.html\" %}{% block content %}<ol class=\"document-list\">\
+             {% for doc in documents %}<li><h2><a href=\"{{ root }}{{ doc.path }}\">{{ doc.title }}</a></h2></li>\
+             {% endfor %}</ol>{% endblock content %}",
+        );
+    for i in 1..=3 {
+        archive = archive.document(
+            &format!("doc-{i}"),
+            &format!("+++\ntitle = \"Document {i}\"\n+++\n\nText.{{>>Note {i}.<<}}\n"),
+        );
+    }
+    let site = archive.build();
+    // Written before lists had pages, it would otherwise hide the documents after
+    // the first page's: nothing on it links on.
+    assert_eq!(listed_on(&site, "index.html").len(), 3);
+    assert!(!site.exists("page/2/index.html"));
+    // The built-in notes page still has pages.
+    assert!(site.exists("annotations/page/2/index.html"));
+}
+
+#[test]
 fn a_document_may_not_take_the_slug_of_the_list_pages() {
     let failure = Archive::with_site()
         .document("page", "+++\ntitle = \"Page\"\n+++\n\nText.\n")

@@ -43,7 +43,7 @@ pub(super) fn annotations<'a>(
         n => Page::AnnotationsList(n),
     };
     let config = &site.archive.config;
-    let per_page = config.documents_per_page;
+    let per_page = base.renderer.per_page("annotations.html", config);
     pagination::paged(annotated.len(), per_page, config, page).map(
         move |(here, documents, pagination)| {
             let groups: Vec<AnnotationGroup> = annotated[documents]

@@ -148,13 +148,24 @@ pub fn syntax_css() -> String {
 
 pub struct Renderer {
     tera: Tera,
+    /// The list templates that show no pages (see `templates::load`).
+    unpaged: Vec<&'static str>,
 }
 
 impl Renderer {
     pub fn new(root: &std::path::Path) -> Result<Renderer, Failure> {
-        Ok(Renderer {
-            tera: templates::load(root)?,
-        })
+        let (tera, unpaged) = templates::load(root)?;
+        Ok(Renderer { tera, unpaged })
+    }
+
+    /// How many documents a page of the list `template` renders lists: the
+    /// setting, or all of them (0) when the template shows no pages.
+    pub fn per_page(&self, template: &str, config: &SiteConfig) -> usize {
+        if self.unpaged.contains(&template) {
+            0
+        } else {
+            config.documents_per_page
+        }
     }
 
     /// Renders the pages and data files `selection` names, in memory: each
@@ -200,7 +211,7 @@ impl Renderer {
             paths: Vec::new(),
         };
         if selection.listings {
-            let per_page = site.archive.config.documents_per_page;
+            let per_page = self.per_page("home.html", &site.archive.config);
             for page in home_pages(&context, &summaries, per_page) {
                 out.put(page?)?;
             }

@@ -63,7 +63,11 @@ pub const BUILT_IN: &[(&str, &str)] = &[
     ),
 ];
 
-pub fn load(root: &Path) -> Result<Tera, Failure> {
+/// The archive's templates over the built-in ones, and the names of the
+/// archive's own list templates (`home.html`, `annotations.html`) that never
+/// mention `pagination`: written before lists had pages, they get each list
+/// whole on one page rather than hide all but its first page.
+pub fn load(root: &Path) -> Result<(Tera, Vec<&'static str>), Failure> {
     let mut tera = Tera::new();
     tera.set_fallback_prefixes([PREFIX])
         .map_err(|e| template_error(Path::new("templates"), &e))?;
@@ -76,7 +80,7 @@ pub fn load(root: &Path) -> Result<Tera, Failure> {
 
     let dir = root.join("templates");
     if !dir.is_dir() {
-        return Ok(tera);
+        return Ok((tera, Vec::new()));
     }
     let mut files: Vec<(PathBuf, String)> = Vec::new();
     for entry in WalkDir::new(&dir).sort_by_file_name() {
@@ -110,7 +114,15 @@ pub fn load(root: &Path) -> Result<Tera, Failure> {
             .map(|(name, text)| (name.as_str(), text.as_ref())),
     )
     .map_err(|e| template_error(Path::new("templates"), &e))?;
-    Ok(tera)
+    let unpaged = ["home.html", "annotations.html"]
+        .into_iter()
+        .filter(|list| {
+            sources
+                .iter()
+                .any(|(name, text)| name == list && !text.contains("pagination"))
+        })
+        .collect();
+    Ok((tera, unpaged))
 }
 
 /// Tera's own report already names the template, line and column, with a snippet.

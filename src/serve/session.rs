@@ -365,7 +365,8 @@ impl Last {
             !doc.text.annotations.is_empty()
         };
         let annotated = (0..documents.len()).filter(|&d| has_notes(d)).count();
-        let per_page = self.checked.archive.config.documents_per_page;
+        let config = &self.checked.archive.config;
+        let per_page = self.renderer.per_page("annotations.html", config);
         render::pagination::count(annotated, per_page)
     }
 
