@@ -1005,6 +1005,12 @@ fn an_archives_own_list_template_without_pages_gets_the_whole_list() {
             "{% extends \"base.html\" %}{% block content %}<ol class=\"document-list\">\
              {% for doc in documents %}<li><h2><a href=\"{{ root }}{{ doc.path }}\">{{ doc.title }}</a></h2></li>\
              {% endfor %}</ol>{% endblock content %}",
+        )
+        .file(
+            "templates/annotations.html",
+            "{% extends \"base.html\" %}{% block content %}\
+             {% for group in groups %}<p>{{ group.document.title }}</p>{% endfor %}\
+             {% include \"partials/pagination.html\" %}{% endblock content %}",
         );
     for i in 1..=3 {
         archive = archive.document(
@@ -1017,8 +1023,13 @@ fn an_archives_own_list_template_without_pages_gets_the_whole_list() {
     // the first page's: nothing on it links on.
     assert_eq!(listed_on(&site, "index.html").len(), 3);
     assert!(!site.exists("page/2/index.html"));
-    // The built-in notes page still has pages.
-    assert!(site.exists("annotations/page/2/index.html"));
+    // One that shows the pages has them.
+    let notes = site.page("annotations/page/2/index.html");
+    assert_eq!(notes.texts("main p"), ["Document 3"]);
+    assert_eq!(
+        notes.one("nav.pagination").attr("aria-label"),
+        Some("Pages of this list")
+    );
 }
 
 #[test]
