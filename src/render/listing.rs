@@ -38,13 +38,10 @@ pub(super) fn annotations<'a>(
         .filter(|(_, doc)| !doc.text.annotations.is_empty())
         .map(|(d, _)| d)
         .collect();
-    let page = |n| match n {
-        1 => Page::Annotations,
-        n => Page::AnnotationsList(n),
-    };
     let config = &site.archive.config;
     let per_page = base.renderer.per_page("annotations.html", config);
-    pagination::paged(annotated.len(), per_page, config, page).map(
+    let (first, later) = (Page::Annotations, Page::AnnotationsList);
+    pagination::paged(annotated.len(), per_page, config, first, later).map(
         move |(here, documents, pagination)| {
             let groups: Vec<AnnotationGroup> = annotated[documents]
                 .iter()

@@ -374,19 +374,20 @@ fn home_pages<'a>(
     summaries: &'a [DocSummary],
     per_page: usize,
 ) -> impl Iterator<Item = Result<Rendered, Failure>> + 'a {
-    let page = |n| match n {
-        1 => Page::Home,
-        n => Page::HomeList(n),
-    };
     let config = context.catalog.config;
-    pagination::paged(summaries.len(), per_page, config, page).map(
-        move |(here, documents, pagination)| {
-            context.render_with(&here, "home.html", |context| {
-                context.insert("documents", &summaries[documents]);
-                context.insert("pagination", &pagination);
-            })
-        },
+    pagination::paged(
+        summaries.len(),
+        per_page,
+        config,
+        Page::Home,
+        Page::HomeList,
     )
+    .map(move |(here, documents, pagination)| {
+        context.render_with(&here, "home.html", |context| {
+            context.insert("documents", &summaries[documents]);
+            context.insert("pagination", &pagination);
+        })
+    })
 }
 
 /// A document's neighbours in the archive's order, for previous/next links.

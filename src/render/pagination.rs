@@ -21,15 +21,18 @@ pub struct Pagination {
 
 /// A list of `len` items cut into pages of `per_page` (all on the first when
 /// it is 0; one empty page when there are none): each page's place, where it
-/// stands, and the range of items it lists. `page` gives page `n`'s address.
+/// stands, and the range of items it lists. The list starts at `first` and
+/// goes on at `later(2)`, `later(3)`…
 pub fn paged<'a>(
     len: usize,
     per_page: usize,
     config: &'a SiteConfig,
-    page: impl Fn(usize) -> Page<'static> + 'a,
+    first: Page<'static>,
+    later: fn(usize) -> Page<'static>,
 ) -> impl Iterator<Item = (Here<'static>, Range<usize>, Pagination)> + 'a {
+    let size = page_size(len, per_page);
     let count = count(len, per_page);
-    let per_page = if per_page == 0 { len.max(1) } else { per_page };
+    let page = move |n| if n == 1 { first } else { later(n) };
     (1..=count).map(move |n| {
         let here = Here::new(page(n), config);
         let pagination = Pagination {
@@ -38,17 +41,19 @@ pub fn paged<'a>(
             previous: (n > 1).then(|| here.to(page(n - 1), None)),
             next: (n < count).then(|| here.to(page(n + 1), None)),
         };
-        let items = ((n - 1) * per_page).min(len)..(n * per_page).min(len);
+        let items = ((n - 1) * size).min(len)..(n * size).min(len);
         (here, items, pagination)
     })
 }
 
 /// How many pages `paged` cuts a list of `len` items into.
 pub fn count(len: usize, per_page: usize) -> usize {
-    match per_page {
-        0 => 1,
-        per_page => len.div_ceil(per_page).max(1),
-    }
+    len.div_ceil(page_size(len, per_page)).max(1)
+}
+
+/// How many items a page lists: `per_page`, or all of them when it is 0.
+fn page_size(len: usize, per_page: usize) -> usize {
+    if per_page == 0 { len.max(1) } else { per_page }
 }
 
 #[cfg(test)]
@@ -61,12 +66,9 @@ mod tests {
             "title = \"T\"\nbase_url = \"https://example.org/\"\n",
         )
         .unwrap();
-        paged(items, per_page, &config, |n| match n {
-            1 => Page::Home,
-            n => Page::HomeList(n),
-        })
-        .map(|(here, items, pagination)| (here.page.dir(), items.len(), pagination))
-        .collect()
+        paged(items, per_page, &config, Page::Home, Page::HomeList)
+            .map(|(here, items, pagination)| (here.page.dir(), items.len(), pagination))
+            .collect()
     }
 
     #[test]

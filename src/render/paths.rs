@@ -42,16 +42,8 @@ impl Page<'_> {
     fn push_dir(&self, out: &mut String) {
         let (folder, name) = match self {
             Page::Home | Page::NotFound => return,
-            Page::HomeList(n) | Page::AnnotationsList(n) => {
-                use std::fmt::Write;
-                let list = if matches!(self, Page::HomeList(_)) {
-                    ""
-                } else {
-                    "annotations/"
-                };
-                let _ = write!(out, "{list}page/{n}/");
-                return;
-            }
+            Page::HomeList(n) => return push_later_page(out, "", *n),
+            Page::AnnotationsList(n) => return push_later_page(out, "annotations/", *n),
             Page::Document(slug) => ("", *slug),
             Page::Entities => ("", "entities"),
             Page::Entity(id) => ("entities/", *id),
@@ -73,6 +65,12 @@ impl Page<'_> {
             page => PathBuf::from(format!("{}index.html", page.dir())),
         }
     }
+}
+
+/// Appends the folder of page `n` of the list at `list`: `{list}page/{n}/`.
+fn push_later_page(out: &mut String, list: &str, n: usize) {
+    use std::fmt::Write;
+    let _ = write!(out, "{list}page/{n}/");
 }
 
 /// The page being written, and how it links to others.
