@@ -81,7 +81,7 @@ pub struct CheckReport {
 /// Checks the archive at `root` and the site it would build, without writing
 /// anything; returns the warnings and the retired ids.
 pub fn check(root: &Path) -> Result<CheckReport, Failure> {
-    let checked = check::archive(root)?;
+    let checked = check::archive(root, check::Keep::Render)?;
     let site = site(&checked)?;
     let output = check::site::Output::new(
         site.pages
@@ -119,7 +119,7 @@ pub fn check_site(dir: &Path, base_path: &str) -> Result<(), Failure> {
 /// Builds the archive into its output folder.
 pub fn build(options: &BuildOptions) -> Result<BuildSummary, Failure> {
     let root = &options.root;
-    let mut checked = check::archive(root)?;
+    let mut checked = check::archive(root, check::Keep::Render)?;
     let config = &checked.archive.config;
     let out = options
         .out
@@ -132,9 +132,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, Failure> {
             .into());
     }
     let lock = checked
-        .lock_changed
-        .then(|| (root.join(LOCK_FILE), checked.parsed.lock.to_text()));
-    checked.release_inputs();
+        .lock_text
+        .take()
+        .map(|text| (root.join(LOCK_FILE), text));
     let renderer = render::Renderer::new(root)?;
     // Each page is written as soon as it is made: the site is never whole in memory.
     let staging = write::Staging::new(&out)?;

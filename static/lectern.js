@@ -828,25 +828,27 @@
     return readingText(element).split(/\s+/).slice(0, count).join(" ");
   }
 
+  // The ways to cite `block`, or with no block the whole document.
   function formats(block) {
-    var n = block.getAttribute("data-n");
-    var where = n ? "¶ " + n : "section “" + firstWords(block, 8) + "”";
-    var url = doc.url + "#" + block.id;
-    var fragment = url + ":~:text=" + encodeURIComponent(firstWords(block, 5)).replace(/-/g, "%2D");
+    var n = block && block.getAttribute("data-n");
+    var where = !block ? "" : n ? "¶ " + n : "section “" + firstWords(block, 8) + "”";
+    var url = block ? doc.url + "#" + block.id : doc.url;
+    var key = block ? doc.slug + "-" + block.id : doc.slug;
+    var fragment = block && url + ":~:text=" + encodeURIComponent(firstWords(block, 5)).replace(/-/g, "%2D");
     var authors = doc.authors.join(", ");
     var accessed = today();
     var text = (authors ? authors + ". " : "") + "“" + doc.title + ".” " +
       (doc.publication ? doc.publication + ". " : "") + (doc.date ? doc.date + ". " : "") +
-      "In " + doc.site + ", " + where + ". " + url + " (accessed " + accessed + ").";
-    var bib = "@article{" + doc.slug + "-" + block.id + ",\n" +
+      "In " + doc.site + (where ? ", " + where : "") + ". " + url + " (accessed " + accessed + ").";
+    var bib = "@article{" + key + ",\n" +
       (authors ? "  author = {" + doc.authors.join(" and ") + "},\n" : "") +
       "  title = {" + doc.title + "},\n" +
       (doc.publication ? "  journal = {" + doc.publication + "},\n" : "") +
       (doc.date ? "  date = {" + doc.date + "},\n" : "") +
-      "  howpublished = {" + doc.site + ", " + where + "},\n" +
+      "  howpublished = {" + doc.site + (where ? ", " + where : "") + "},\n" +
       "  url = {" + url + "},\n  urldate = {" + accessed + "}\n}";
     var csl = {
-      id: doc.slug + "-" + block.id,
+      id: key,
       type: "article",
       title: doc.title,
       author: doc.authors.map(function (a) { return { literal: a }; }),
@@ -863,7 +865,7 @@
       ["Citation", text],
       ["BibTeX", bib],
       ["CSL-JSON", JSON.stringify(csl, null, 2)]
-    ];
+    ].filter(function (pair) { return pair[1]; });
   }
 
   function copy(text, what, status) {
@@ -891,14 +893,16 @@
       document.body.appendChild(dialog);
     }
     dialog.innerHTML = "";
-    var n = block.getAttribute("data-n");
-    var title = make("h2", "", n ? "Cite paragraph " + n : "Cite this section");
+    var n = block && block.getAttribute("data-n");
+    var title = make("h2", "", !block ? "Cite this document" : n ? "Cite paragraph " + n : "Cite this section");
     title.id = "cite-dialog-title";
     dialog.appendChild(title);
-    var link = make("a", "", n ? "Link to paragraph " + n : "Link to this section");
-    link.href = "#" + block.id;
-    link.addEventListener("click", function () { dialog.close(); });
-    dialog.appendChild(make("p")).appendChild(link);
+    if (block) {
+      var link = make("a", "", n ? "Link to paragraph " + n : "Link to this section");
+      link.href = "#" + block.id;
+      link.addEventListener("click", function () { dialog.close(); });
+      dialog.appendChild(make("p")).appendChild(link);
+    }
     var status = make("p", "cite-copied");
     status.setAttribute("role", "status");
     formats(block).forEach(function (pair) {
@@ -1071,6 +1075,17 @@
       button.addEventListener("click", function () { openCite(block, button); });
       block.append(pilcrow, button);
     });
+    // The document's own BibTeX and CSL-JSON, from the same data; and how to cite
+    // a paragraph, which only the ¶ marks and buttons added here make possible.
+    var citeDocument = document.querySelector(".cite-document");
+    if (citeDocument) {
+      citeDocument.appendChild(make("p", "", "Every paragraph has its own permanent link: follow its ¶ mark, or use its “cite” button."));
+      var whole = make("button", "cite-document-button", "BibTeX, CSL-JSON…");
+      whole.type = "button";
+      whole.setAttribute("aria-label", "Cite this document: BibTeX, CSL-JSON");
+      whole.addEventListener("click", function () { openCite(null, whole); });
+      citeDocument.appendChild(make("p")).appendChild(whole);
+    }
   }
   if (docBody) {
     setUpNotes(docBody);

@@ -627,13 +627,13 @@ fn popular_entity_archive() -> Archive {
 }
 
 #[test]
-fn a_popular_entity_shows_twenty_mentions_in_context_and_links_every_other_paragraph() {
+fn a_popular_entity_shows_twelve_mentions_in_context_and_links_every_other_paragraph() {
     let site = popular_entity_archive().build();
     let page = site.page("entities/mullah-omar/index.html");
     page.has_text(".entity-facts dd:last-child", "70 in 30 documents");
-    // The contexts go round the documents in reading order: the first twenty
+    // The contexts go round the documents in reading order: the first twelve
     // documents show their first mention each, with the rest linked.
-    page.count(".kwic li mark", 20).count(".kwic li.more", 20);
+    page.count(".kwic li mark", 12).count(".kwic li.more", 12);
     assert_eq!(page.texts("h3 a")[..2], ["D00", "D01"]);
     let more = page.texts(".kwic li.more");
     assert_eq!(
@@ -641,10 +641,10 @@ fn a_popular_entity_shows_twenty_mentions_in_context_and_links_every_other_parag
         "and 11 more: ¶ 2 ¶ 3 ¶ 4 ¶ 5 ¶ 6 ¶ 7 ¶ 8 ¶ 9 ¶ 10 ¶ 11 ¶ 12"
     );
     assert_eq!(more[1], "and 1 more: ¶ 2");
-    // The last ten are listed by paragraph only.
-    page.has_text("#also-heading", "Also in 10 more documents")
-        .count(".also li", 10)
-        .has_text(".also li:first-child", "D20 ¶ 1 ¶ 2");
+    // The last eighteen are listed by paragraph only.
+    page.has_text("#also-heading", "Also in 18 more documents")
+        .count(".also li", 18)
+        .has_text(".also li:first-child", "D12 ¶ 1 ¶ 2");
     // Every paragraph that names him is linked from his page.
     let linked: std::collections::BTreeSet<String> = page
         .select(".kwic a, .also a")
@@ -728,11 +728,11 @@ fn a_source_cited_everywhere_lists_every_citation_with_its_locator() {
     }
     let site = archive.build();
     let page = site.page("sources/gannon-2005/index.html");
-    // Fifteen with the words before them, the other five by place and locator.
-    page.count(".kwic li", 15)
-        .count(".kwic .locator", 15)
-        .count(".also li", 5)
-        .has_text(".also li:first-child", "D15 ¶ 1, p. 15");
+    // Ten with the words before them, the other ten by place and locator.
+    page.count(".kwic li", 10)
+        .count(".kwic .locator", 10)
+        .count(".also li", 10)
+        .has_text(".also li:first-child", "D10 ¶ 1, p. 10");
     assert_eq!(page.texts(".kwic li")[0], "¶ 1 p. 0 It was so.");
 }
 

@@ -24,39 +24,54 @@ pub struct Checked {
     pub linked: Linked,
     /// Whether the block ids differ from what the lock file recorded.
     pub lock_changed: bool,
+    /// The new lock file, when it changed and checking kept only what render
+    /// needs (`Keep::Render`); otherwise `parsed.lock` holds it.
+    pub lock_text: Option<String>,
     /// Warnings, sorted: the build may go on, but these deserve a look.
     pub warnings: Vec<Diagnostic>,
 }
 
-impl Checked {
-    /// Frees what only checking needed, for a build that goes on to render: the
-    /// documents' Markdown (pages are written from the parsed text) and the lock
-    /// (already turned into the text to write). `serve` keeps them, to compare
-    /// the next edit with.
-    pub fn release_inputs(&mut self) {
-        let empty: Arc<str> = Arc::from("");
-        let parsed = self.parsed.documents.iter_mut().map(|d| &mut d.source);
-        for source in self.archive.documents.iter_mut().chain(parsed) {
-            source.file.text = Arc::clone(&empty);
-            source.body_start = 0;
-        }
-        self.parsed.lock = Lock::default();
-    }
+/// What checking keeps of its inputs.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Keep {
+    /// Everything: `serve` compares the next edit with the Markdown and the lock,
+    /// and relinks with the related-passage index.
+    All,
+    /// What render needs: a build writes pages from the parsed text, so the
+    /// Markdown, the lock (turned into the text to write) and the index go as
+    /// soon as linking no longer needs them, before the stages that need most
+    /// memory.
+    Render,
 }
 
 /// Loads, parses and links the archive at `root`; fails with every error found.
-pub fn archive(root: &Path) -> Result<Checked, Failure> {
+pub fn archive(root: &Path, keep: Keep) -> Result<Checked, Failure> {
     let archive = crate::timings::time("load", || load::load(root))?;
-    loaded(archive)
+    loaded(archive, keep)
 }
 
 /// Parses and links an archive already loaded; fails with every error found.
-pub fn loaded(mut archive: Archive) -> Result<Checked, Failure> {
+pub fn loaded(mut archive: Archive, keep: Keep) -> Result<Checked, Failure> {
     // The old ids matter only to parsing, which carries them into the new lock.
     let previous = std::mem::take(&mut archive.lock);
     let mut parsed = crate::timings::time("parse", || parse::parse(&archive, previous));
     let lock_changed = parsed.lock_changed;
-    let linked = crate::timings::time("link", || link::link(&archive, &parsed));
+    let mut lock_text = None;
+    if keep == Keep::Render {
+        lock_text = lock_changed.then(|| parsed.lock.to_text());
+        parsed.lock = Lock::default();
+    }
+    let linked = crate::timings::time("link", || {
+        let references = link::References::resolve(&archive, &parsed);
+        if keep == Keep::Render {
+            release_markdown(&mut archive, &mut parsed);
+        }
+        let mut linked = references.link(&archive, &parsed);
+        if keep == Keep::Render {
+            linked.scoring = Default::default();
+        }
+        linked
+    });
     let mut diagnostics = archive.problems.clone();
     diagnostics.append(&mut parsed.diagnostics);
     diagnostics.extend(linked.diagnostics.iter().cloned());
@@ -69,8 +84,20 @@ pub fn loaded(mut archive: Archive) -> Result<Checked, Failure> {
         parsed,
         linked,
         lock_changed,
+        lock_text,
         warnings: diagnostics,
     })
+}
+
+/// Frees the documents' Markdown. A diagnostic that points into a file keeps
+/// its own copy, so the report can still quote it.
+fn release_markdown(archive: &mut Archive, parsed: &mut Parsed) {
+    let empty: Arc<str> = Arc::from("");
+    let parsed = parsed.documents.iter_mut().map(|d| &mut d.source);
+    for source in archive.documents.iter_mut().chain(parsed) {
+        source.file.text = Arc::clone(&empty);
+        source.body_start = 0;
+    }
 }
 
 /// A paragraph id that no longer exists, and where its URL now lands.

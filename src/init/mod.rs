@@ -42,7 +42,7 @@ pub fn init(dir: &Path) -> Result<(), Failure> {
         }
         fs::write(&target, text).map_err(|e| Failure::io(&target, "write", e))?;
     }
-    let checked = crate::check::archive(dir)?;
+    let checked = crate::check::archive(dir, crate::check::Keep::All)?;
     let lock = dir.join(crate::LOCK_FILE);
     crate::write::replace_file(&lock, checked.parsed.lock.to_text().as_bytes())
 }

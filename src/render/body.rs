@@ -339,8 +339,9 @@ impl Writer<'_> {
     }
 }
 
-/// About how many characters of a related passage are shown: its opening words.
-const SNIPPET_CHARS: usize = 64;
+/// About how many characters of a related passage are shown: its opening words,
+/// as many as a listing page shows around a name.
+const SNIPPET_CHARS: usize = super::view::CONTEXT_CHARS;
 
 /// `kind` as one class name: what is not a letter, digit, `-` or `_` becomes `-`.
 fn class_token(kind: &str) -> String {

@@ -45,7 +45,6 @@ pub struct DocView<'a> {
     pub json_ld: String,
     /// "Author. “Title.” Publication, date. URL." for the whole document.
     pub citation: String,
-    pub bibtex: String,
 }
 
 #[derive(Serialize)]
@@ -100,7 +99,6 @@ impl<'a> DocView<'a> {
         DocView {
             cited_title: cited_title.clone(),
             citation: cited.text(),
-            bibtex: cited.bibtex(&doc.source.slug),
             canonical_url,
             citation_date: date_iso.as_ref().map(|d| d.replace('-', "/")),
             redirects,
@@ -260,12 +258,13 @@ fn json_ld(
 }
 
 /// What a citation of a whole document says. The page's script cites single
-/// paragraphs and adds the date accessed, which a static build cannot know.
+/// paragraphs, gives BibTeX and CSL-JSON, and adds the date accessed, which a
+/// static build cannot know.
 struct Cited<'a> {
     authors: &'a [String],
     /// As cited: a supplied title already in brackets.
     title: &'a str,
-    /// Whether the editor supplied the title: it is then not quoted, and says so.
+    /// Whether the editor supplied the title: it is then not quoted.
     supplied: bool,
     publication: Option<&'a str>,
     date: Option<&'a str>,
@@ -289,30 +288,6 @@ impl Cited<'_> {
             out.push_str(&format!("{part}. "));
         }
         out.push_str(&format!("In {}. {}", self.site, self.url));
-        out
-    }
-
-    fn bibtex(&self, key: &str) -> String {
-        let field = |name: &str, value: &str| {
-            format!("  {name} = {{{}}},\n", value.replace(['{', '}'], ""))
-        };
-        let mut out = format!("@article{{{key},\n");
-        if !self.authors.is_empty() {
-            out.push_str(&field("author", &self.authors.join(" and ")));
-        }
-        out.push_str(&field("title", self.title));
-        if let Some(p) = self.publication {
-            out.push_str(&field("journal", p));
-        }
-        if let Some(d) = self.date {
-            out.push_str(&field("date", d));
-        }
-        out.push_str(&field("howpublished", self.site));
-        out.push_str(&field("url", self.url));
-        if self.supplied {
-            out.push_str(&field("note", "Title supplied by the editor"));
-        }
-        out.push('}');
         out
     }
 }

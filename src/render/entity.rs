@@ -42,7 +42,6 @@ fn graph_node<'a>(
     graph::Node {
         name: &entity.meta.name,
         kind,
-        kind_label: declared.get(kind).map_or(&entity.meta.kind, |k| &k.label),
         mentions: links.mentions.len(),
         href: here.to(Page::Entity(&entity.id), None),
     }

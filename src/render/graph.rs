@@ -20,7 +20,6 @@ pub struct Node<'a> {
     pub name: &'a str,
     /// The index of its kind in the archive's kinds: picks shape and colour.
     pub kind: usize,
-    pub kind_label: &'a str,
     pub mentions: usize,
     /// Where its page is, relative to the page drawing it.
     pub href: String,
@@ -101,39 +100,58 @@ pub fn svg(title: &str, nodes: &[Node], edges: &[(usize, usize, usize)], center:
         size = Whole(size),
     );
     let heaviest = edges.iter().map(|e| e.2).max().unwrap_or(1).max(1) as f64;
-    out.push_str("<g class=\"edges\">");
+    // One path per line width, heaviest first: a width is the only thing lines
+    // differ by, and most pictures have a handful of widths for a dozen lines.
+    let mut lines: Vec<(i64, String)> = Vec::new();
     for &(a, b, weight) in edges {
         let ((x1, y1, _), (x2, y2, _)) = (place[a], place[b]);
         // Curved towards the middle, so lines between neighbours stay apart.
         let (qx, qy) = ((x1 + x2) / 4.0 + cx / 2.0, (y1 + y2) / 4.0 + cy / 2.0);
-        let width = 0.6 + 3.0 * weight as f64 / heaviest;
+        let tenths = (6.0 + 30.0 * weight as f64 / heaviest).round() as i64;
+        let d = match lines.iter_mut().find(|(w, _)| *w == tenths) {
+            Some((_, d)) => d,
+            None => {
+                lines.push((tenths, String::new()));
+                &mut lines.last_mut().expect("just pushed").1
+            }
+        };
         let _ = write!(
-            out,
-            "<path d=\"M{} {}Q{} {} {} {}\" stroke-width=\"{}\"/>",
+            d,
+            "M{} {}Q{} {} {} {}",
             Whole(x1),
             Whole(y1),
             Whole(qx),
             Whole(qy),
             Whole(x2),
             Whole(y2),
-            Short(width),
+        );
+    }
+    lines.sort_by_key(|(tenths, _)| std::cmp::Reverse(*tenths));
+    out.push_str("<g class=\"edges\">");
+    for (tenths, d) in &lines {
+        let _ = write!(
+            out,
+            "<path d=\"{d}\" stroke-width=\"{}\"/>",
+            Short(*tenths as f64 / 10.0)
         );
     }
     out.push_str("</g><g class=\"nodes\">");
     for (i, node) in nodes.iter().enumerate() {
         let (x, y, angle) = place[i];
         let r = node_radius(node);
+        let shown = label(node.name);
         let _ = write!(
             out,
-            "<a href=\"{}\" class=\"node kind-{}\"><title>{} ({}, {} mention{})</title>{}",
+            "<a href=\"{}\" class=\"node kind-{}\">",
             escape(&node.href),
             node.kind % SHAPES.len(),
-            escape(node.name),
-            escape(node.kind_label),
-            node.mentions,
-            if node.mentions == 1 { "" } else { "s" },
-            shape(node.kind, x, y, r)
         );
+        // A node's link is named by its label; only a shortened one needs the
+        // full name beside it. Kinds and counts are in the lists by the picture.
+        if shown != node.name {
+            let _ = write!(out, "<title>{}</title>", escape(node.name));
+        }
+        out.push_str(&shape(node.kind, x, y, r));
         // Labels are centred on their line by the stylesheet (`dominant-baseline`).
         if center && i == 0 {
             let _ = write!(
@@ -141,7 +159,7 @@ pub fn svg(title: &str, nodes: &[Node], edges: &[(usize, usize, usize)], center:
                 "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
                 Whole(x),
                 Whole(y + r + 10.0),
-                escape(&label(node.name))
+                escape(&shown)
             );
         } else {
             // Outward along the radius; on the left half, turned to read left to
@@ -158,7 +176,7 @@ pub fn svg(title: &str, nodes: &[Node], edges: &[(usize, usize, usize)], center:
                 "<text transform=\"rotate({} {x} {y})\" x=\"{}\" y=\"{y}\"{anchor}>{}</text>",
                 Short(rotate),
                 Whole(x + dx),
-                escape(&label(node.name)),
+                escape(&shown),
                 x = Whole(x),
                 y = Whole(y),
             );
@@ -310,7 +328,6 @@ mod tests {
         Node {
             name: id,
             kind,
-            kind_label: "person",
             mentions,
             href: format!("../{id}/"),
         }
@@ -330,5 +347,23 @@ mod tests {
             "deterministic"
         );
         assert!(super::svg("T", &nodes[..1], &[], false).is_empty());
+        let same = super::svg("T", &nodes, &[(0, 1, 1), (1, 2, 1), (0, 2, 2)], false);
+        assert_eq!(
+            same.matches("<path").count(),
+            2,
+            "one path per width: {same}"
+        );
+        assert_eq!(same.matches('M').count(), 3, "every line drawn: {same}");
+    }
+
+    #[test]
+    fn only_a_shortened_label_carries_the_full_name() {
+        let long = "Directorate of Frontier Intelligence and Tribal Affairs";
+        let mut nodes = [node("a", 0, 10), node("b", 1, 3)];
+        nodes[1].name = long;
+        let svg = svg("T", &nodes, &[(0, 1, 1)], true);
+        assert_eq!(svg.matches("<title>").count(), 1, "only b: {svg}");
+        assert!(svg.contains(&format!("<title>{long}</title>")), "{svg}");
+        assert!(svg.contains("Directorate of Frontier…</text>"), "{svg}");
     }
 }

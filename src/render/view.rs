@@ -89,8 +89,8 @@ impl<'a> DocSummary<'a> {
 /// page stays short however often the archive names an entity or cites a
 /// source. A source page's value is the list of places and locators; the words
 /// before a citation say less than the words around a name, so it shows fewer.
-pub const CONTEXTS: usize = 20;
-pub const SOURCE_CONTEXTS: usize = 15;
+pub const CONTEXTS: usize = 12;
+pub const SOURCE_CONTEXTS: usize = 10;
 pub const CONTEXTS_PER_DOCUMENT: usize = 8;
 
 /// One document's places on a listing page, in reading order.
@@ -261,18 +261,18 @@ mod tests {
     fn few_documents_show_many_contexts_each() {
         assert_eq!(shares(&[20, 3]), [(CONTEXTS_PER_DOCUMENT, 12), (3, 0)]);
         assert_eq!(shares(&[1]), [(1, 0)]);
-        // Every one of 14 mentions in three documents is shown.
-        assert_eq!(shares(&[1, 8, 5]), [(1, 0), (8, 0), (5, 0)]);
+        // Every one of 12 mentions in three documents is shown.
+        assert_eq!(shares(&[1, 6, 5]), [(1, 0), (6, 0), (5, 0)]);
     }
 
     #[test]
     fn many_documents_share_the_contexts_in_rounds_and_link_the_rest() {
-        // 20 contexts over 5 documents of 10: four each.
-        assert!(shares(&[10; 5]).iter().all(|&g| g == (4, 6)));
-        // Over 8 documents of 3: two rounds of 8, then the first four get a third.
+        // 12 contexts over 4 documents of 10: three each.
+        assert!(shares(&[10; 4]).iter().all(|&g| g == (3, 7)));
+        // Over 8 documents of 3: a round of 8, then the first four get a second.
         let got = shares(&[3; 8]);
-        assert_eq!(&got[..4], [(3, 0); 4]);
-        assert_eq!(&got[4..], [(2, 1); 4]);
+        assert_eq!(&got[..4], [(2, 1); 4]);
+        assert_eq!(&got[4..], [(1, 2); 4]);
         // More documents than contexts: the first ones show one each.
         let got = shares(&[2; 100]);
         assert_eq!(got.iter().map(|g| g.0).sum::<usize>(), CONTEXTS);

@@ -157,7 +157,7 @@ impl Session {
 
     fn everything(&mut self) -> Result<Rebuilt, Failure> {
         self.last = None;
-        let checked = check::archive(&self.root)?;
+        let checked = check::archive(&self.root, check::Keep::All)?;
         let renderer = Renderer::new(&self.root)?;
         let site = crate::site_with(&checked, &renderer)?;
         self.unsaved_lock = checked.lock_changed;

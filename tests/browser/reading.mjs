@@ -336,6 +336,22 @@ await check("each paragraph has one tab stop for its tools", async () => {
   await context.close();
 });
 
+await check("the whole document can be cited as BibTeX and CSL-JSON", async () => {
+  const { page, context } = await open(PAGES.document, { width: 1440 });
+  await page.locator(".cite-document button").click();
+  const dialog = page.locator("dialog.cite-dialog");
+  assert(await dialog.isVisible(), "the cite dialog opens");
+  assert(/Cite this document/.test(await dialog.locator("h2").innerText()), "for the document");
+  const boxes = await dialog.locator("pre").allInnerTexts();
+  const url = await page.locator("link[rel=canonical]").getAttribute("href");
+  const bib = boxes.find((b) => b.startsWith("@article{"));
+  assert(bib && bib.includes(`url = {${url}}`) && !bib.includes("#"), `document BibTeX: ${bib}`);
+  assert(boxes.some((b) => b.includes('"URL": "' + url + '"')), "and CSL-JSON for the document");
+  await page.keyboard.press("Escape");
+  assert(await page.locator(".cite-document button").evaluate((b) => document.activeElement === b), "focus returns to the button");
+  await context.close();
+});
+
 await check("without JavaScript everything is there: notes inline, footnotes at the end, linked both ways", async () => {
   const { page, context } = await open(PAGES.document, { width: 1440, javaScript: false });
   assert(await page.locator(".sidenote").count() === 0, "no margin copies");
