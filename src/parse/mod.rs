@@ -412,7 +412,7 @@ pub(crate) fn assemble(
     file: &SourceFile,
 ) -> (Text, Vec<Diagnostic>) {
     let mut number = 0;
-    let blocks: Vec<Block> = walked
+    let mut blocks: Vec<Block> = walked
         .blocks
         .into_iter()
         .zip(ids)
@@ -442,6 +442,9 @@ pub(crate) fn assemble(
             }
         })
         .collect();
+    // Collected in the buffer the walk grew by pushes: kept for the whole build,
+    // without its slack.
+    blocks.shrink_to_fit();
     let footnote_ids: std::collections::BTreeMap<&str, (String, &str)> = walked
         .footnotes
         .iter()
@@ -533,7 +536,7 @@ pub(crate) fn assemble(
         file,
         &mut diagnostics,
     );
-    let footnotes = walked
+    let mut footnotes: Vec<Footnote> = walked
         .footnotes
         .into_iter()
         .map(|f| Footnote {
@@ -543,6 +546,7 @@ pub(crate) fn assemble(
             references: f.references,
         })
         .collect();
+    footnotes.shrink_to_fit();
     let text = Text {
         body: walked.body,
         dates,
