@@ -9,6 +9,8 @@
 //! as colour. Every node is a link to its entity page. The ranked lists on the
 //! same pages are the text alternative.
 
+use std::cmp::Reverse;
+use std::collections::BTreeMap;
 use std::f64::consts::PI;
 use std::fmt::Write;
 
@@ -102,21 +104,14 @@ pub fn svg(title: &str, nodes: &[Node], edges: &[(usize, usize, usize)], center:
     let heaviest = edges.iter().map(|e| e.2).max().unwrap_or(1).max(1) as f64;
     // One path per line width, heaviest first: a width is the only thing lines
     // differ by, and most pictures have a handful of widths for a dozen lines.
-    let mut lines: Vec<(i64, String)> = Vec::new();
+    let mut lines: BTreeMap<Reverse<i64>, String> = BTreeMap::new();
     for &(a, b, weight) in edges {
         let ((x1, y1, _), (x2, y2, _)) = (place[a], place[b]);
         // Curved towards the middle, so lines between neighbours stay apart.
         let (qx, qy) = ((x1 + x2) / 4.0 + cx / 2.0, (y1 + y2) / 4.0 + cy / 2.0);
         let tenths = (6.0 + 30.0 * weight as f64 / heaviest).round() as i64;
-        let d = match lines.iter_mut().find(|(w, _)| *w == tenths) {
-            Some((_, d)) => d,
-            None => {
-                lines.push((tenths, String::new()));
-                &mut lines.last_mut().expect("just pushed").1
-            }
-        };
         let _ = write!(
-            d,
+            lines.entry(Reverse(tenths)).or_default(),
             "M{} {}Q{} {} {} {}",
             Whole(x1),
             Whole(y1),
@@ -126,9 +121,8 @@ pub fn svg(title: &str, nodes: &[Node], edges: &[(usize, usize, usize)], center:
             Whole(y2),
         );
     }
-    lines.sort_by_key(|(tenths, _)| std::cmp::Reverse(*tenths));
     out.push_str("<g class=\"edges\">");
-    for (tenths, d) in &lines {
+    for (Reverse(tenths), d) in &lines {
         let _ = write!(
             out,
             "<path d=\"{d}\" stroke-width=\"{}\"/>",
