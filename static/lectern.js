@@ -30,7 +30,10 @@
   var themeNames = { system: "System", light: "Light", dark: "Dark" };
   var themeIcons = { system: "◐", light: "☀", dark: "☾" };
   var theme = html.getAttribute("data-theme") || "system";
-  var toggle = document.querySelector(".theme-toggle");
+  // The toggle is made here, as it works only with the script; it goes in the
+  // header's tools, where the templates leave room for it.
+  var tools = document.querySelector(".site-tools");
+  var toggle = tools && tools.appendChild(make("button", "theme-toggle"));
 
   function showTheme() {
     if (!toggle) return;
@@ -51,8 +54,8 @@
     showTheme();
   }
   if (toggle) {
+    toggle.type = "button";
     showTheme();
-    toggle.hidden = false;
     toggle.addEventListener("click", function () {
       // The first press always changes what the reader sees.
       var dark = window.matchMedia("(prefers-color-scheme: dark)").matches;
@@ -69,12 +72,19 @@
   });
 
   // --- 2. Search ---------------------------------------------------------------------
+  // The header's box: `/` reaches it (below), and the browser's own suggestions
+  // would cover the search page's results.
+  var siteBox = document.getElementById("site-q");
+  if (siteBox) {
+    siteBox.setAttribute("aria-keyshortcuts", "/");
+    siteBox.autocomplete = "off";
+  }
   document.addEventListener("keydown", function (event) {
     if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) return;
     var target = event.target;
     if (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName)) return;
     if (document.querySelector("dialog[open]")) return;
-    var box = document.getElementById("search-q") || document.getElementById("site-q");
+    var box = document.getElementById("search-q") || siteBox;
     if (!box) return;
     event.preventDefault();
     box.focus();
@@ -227,8 +237,7 @@
     };
     var params = new URLSearchParams(location.search);
     input.value = params.get("q") || "";
-    var header = document.getElementById("site-q");
-    if (header) header.value = input.value;
+    if (siteBox) siteBox.value = input.value;
 
     var files = {};
     // A file of the index, fetched once and read with `read`.
@@ -527,7 +536,7 @@
   }
 
   // --- 3. Previews -----------------------------------------------------------------
-  var TRIGGERS = "a.mention, a.cite, a.xref, .fn-ref a";
+  var TRIGGERS = "a.mention, a.cite, a.xref, a[role=doc-noteref]";
   var kindNames = { person: "Person", organization: "Organisation", place: "Place", event: "Event", work: "Work" };
   var records = null;
   var tip = null;
@@ -591,7 +600,7 @@
   // An element's reading text, without the tools and notes added to it.
   function readingText(element) {
     var clone = element.cloneNode(true);
-    clone.querySelectorAll(".pilcrow, .cite-button, .ed-ref, .ed-note, .sidenote, .fn-ref, .fn-back").forEach(function (n) { n.remove(); });
+    clone.querySelectorAll(".pilcrow, .cite-button, .ed-ref, .ed-note, .sidenote, sup:has(> [role=doc-noteref]), [role=doc-backlink]").forEach(function (n) { n.remove(); });
     return clone.textContent.replace(/\s+/g, " ").trim();
   }
 
@@ -647,14 +656,14 @@
       if (locator) body.appendChild(make("p", "", "Cited at " + locator + "."));
       return card("Source · " + source.kind, source.label, body, trigger.href, "The source and every place citing it");
     }
-    if (trigger.closest(".fn-ref")) return footnoteCard(trigger);
+    if (trigger.matches("[role=doc-noteref]")) return footnoteCard(trigger);
     return blockCard(trigger, data);
   }
 
   function eligible(trigger) {
     if (!trigger || trigger.closest(".preview")) return false;
     // Beside a margin note its preview would only repeat it.
-    if (trigger.closest(".fn-ref") && wide.matches && html.classList.contains("notes")) return false;
+    if (trigger.matches("[role=doc-noteref]") && wide.matches && html.classList.contains("notes")) return false;
     return true;
   }
 
@@ -970,7 +979,7 @@
       }
       side.appendChild(copy);
     });
-    side.querySelectorAll(".fn-back").forEach(function (n) { n.remove(); });
+    side.querySelectorAll("[role=doc-backlink]").forEach(function (n) { n.remove(); });
     side.querySelectorAll("[id]").forEach(function (n) { n.removeAttribute("id"); });
     return side;
   }
@@ -984,11 +993,11 @@
       note.before(button);
       noteControl(button, note);
     });
-    body.querySelectorAll(".fn-ref a[href*='#']").forEach(function (ref) {
+    body.querySelectorAll("[role=doc-noteref][href*='#']").forEach(function (ref) {
       var note = document.getElementById(decodeURIComponent(ref.hash.slice(1)));
       if (!note || !ref.id) return;
       var side = sidenoteOf(note, ref.textContent.trim(), "sn-" + ref.id);
-      var sup = ref.closest(".fn-ref");
+      var sup = ref.parentNode;
       // A note floats out of a paragraph, but not out of a scrolling table.
       var clipped = sup.closest(".table, table, pre");
       if (clipped) clipped.after(side);

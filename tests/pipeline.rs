@@ -137,12 +137,12 @@ fn the_same_body_renders_correctly_on_other_pages() {
     let site = archive().build();
     let doc = site.page("doc/index.html");
     assert_eq!(
-        attrs(&doc, ".doc-body sup.fn-ref a", "href"),
+        attrs(&doc, ".doc-body sup a[role=doc-noteref]", "href"),
         ["#fn-1", "#fn-1"]
     );
     // The editor's note, shown on the notes page, still reaches its footnote.
     let notes = site.page("annotations/index.html");
-    let hrefs = attrs(&notes, "sup.fn-ref a", "href");
+    let hrefs = attrs(&notes, "sup a[role=doc-noteref]", "href");
     assert_eq!(hrefs, ["../doc/#fn-1"], "{}", notes.source);
 }
 

@@ -541,7 +541,7 @@ fn ten_thousand_footnotes_build() {
     }
     let site = timed("10,000 footnotes", || builds(&document(&body)));
     let page = site.page("doc/index.html");
-    page.count(".doc-body sup.fn-ref", 10_000)
+    page.count(".doc-body [role=doc-noteref]", 10_000)
         .count("section.footnotes li", 10_000)
         .count("section.footnotes li a.cite", 10_000);
     // Notes in order need no `value`: the list numbers them.
@@ -550,7 +550,7 @@ fn ten_thousand_footnotes_build() {
             "section.footnotes li#fn-n9999:nth-child(10000) p",
             "Note 9999, citing [Associated Press, 6/9/2002]. ↩ back",
         )
-        .has("#fn-n9999 a.fn-back[aria-label='Back to reference 10000']");
+        .has("#fn-n9999 a[role=doc-backlink][aria-label='Back to reference 10000']");
 }
 
 #[test]

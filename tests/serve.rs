@@ -266,7 +266,7 @@ fn init_makes_an_archive_that_builds_and_checks_clean_at_once() {
     for needle in [
         "class=\"mention",
         "class=\"cite\"",
-        "class=\"fn-ref\"",
+        "role=\"doc-noteref\"",
         "class=\"editorial ed-note\"",
         "href=\"#cross-references\"",
     ] {

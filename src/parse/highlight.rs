@@ -86,6 +86,14 @@ pub fn code_block(code: &str, lang: Option<&str>) -> String {
     html
 }
 
+/// How every highlighted block opens: its class is what the syntax stylesheet styles.
+const HIGHLIGHTED: &str = "<pre class=\"code hl-code\"";
+
+/// Whether rendered `html` holds a highlighted code block.
+pub fn in_html(html: &str) -> bool {
+    html.contains(HIGHLIGHTED)
+}
+
 fn highlight(code: &str, lang: Option<&str>) -> String {
     let lang_attr = lang
         .map(|l| format!(" data-lang=\"{}\"", escape(l)))
@@ -96,7 +104,7 @@ fn highlight(code: &str, lang: Option<&str>) -> String {
         .and_then(|l| SYNTAXES.find_syntax_by_token(l))
         .and_then(|syntax| spans(code, syntax))
     {
-        Some(html) => format!("<pre class=\"code hl-code\"{lang_attr}><code>{html}</code></pre>\n"),
+        Some(html) => format!("{HIGHLIGHTED}{lang_attr}><code>{html}</code></pre>\n"),
         None => format!(
             "<pre class=\"code\"{lang_attr}><code>{}</code></pre>\n",
             escape(code)

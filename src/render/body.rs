@@ -146,7 +146,7 @@ impl Writer<'_> {
                 };
                 let id = note.references.get(*reference).map_or("", String::as_str);
                 html.push_str(&format!(
-                    "<sup class=\"fn-ref\"><a id=\"{id}\" href=\"{}\" role=\"doc-noteref\">{number}</a></sup>",
+                    "<sup><a id=\"{id}\" href=\"{}\" role=\"doc-noteref\">{number}</a></sup>",
                     self.here.to(self.home(), Some(&note.id))
                 ));
             }
@@ -176,7 +176,7 @@ impl Writer<'_> {
                 };
                 // The label holds the visible "back" and says where to.
                 format!(
-                    " <a class=\"fn-back\" href=\"{}\" role=\"doc-backlink\" aria-label=\"Back{shown} to reference {}{which}\">↩ back{shown}</a>",
+                    " <a href=\"{}\" role=\"doc-backlink\" aria-label=\"Back{shown} to reference {}{which}\">↩ back{shown}</a>",
                     self.here.to(self.home(), Some(r)),
                     note.number
                 )

@@ -13,7 +13,7 @@ use crate::link::Target;
 use crate::link::related::Passage;
 use crate::load::Field;
 use crate::load::front_matter::ImagePosition;
-use crate::parse::{Document, Footnote};
+use crate::parse::{Document, Footnote, highlight};
 
 /// A document page.
 #[derive(Serialize)]
@@ -30,6 +30,9 @@ pub struct DocView<'a> {
     pub cited_title: String,
     pub body: String,
     pub footnotes: Vec<FootnoteView>,
+    /// Whether the body or a note holds highlighted code, which alone needs the
+    /// syntax stylesheet.
+    pub has_code: bool,
     /// The document's headings, for a table of contents (a timeline's entries).
     pub outline: Vec<OutlineEntry<'a>>,
     pub word_count: usize,
@@ -96,6 +99,10 @@ impl<'a> DocView<'a> {
             site: &config.title,
             url: &canonical_url,
         };
+        let body = writer.write(&doc.text.body);
+        let footnotes: Vec<_> = (doc.text.footnotes.iter())
+            .map(|note| FootnoteView::new(note, &writer))
+            .collect();
         DocView {
             cited_title: cited_title.clone(),
             citation: cited.text(),
@@ -107,13 +114,10 @@ impl<'a> DocView<'a> {
             url: meta.url.as_deref(),
             fields: FieldsView::new(doc, &writer),
             image_at_end: meta.image_position == ImagePosition::End,
-            body: writer.write(&doc.text.body),
-            footnotes: doc
-                .text
-                .footnotes
-                .iter()
-                .map(|note| FootnoteView::new(note, &writer))
-                .collect(),
+            has_code: highlight::in_html(&body)
+                || footnotes.iter().any(|n| highlight::in_html(&n.html)),
+            body,
+            footnotes,
             outline: doc
                 .text
                 .blocks

@@ -234,6 +234,7 @@ impl Renderer {
                 };
                 let page = context.render_with(&here, "document.html", |context| {
                     context.insert("doc", &view);
+                    context.insert("has_code", &view.has_code);
                     context.insert("sequence", &sequence);
                 })?;
                 let path = page.path.clone();
@@ -440,6 +441,9 @@ impl<'a> Base<'a> {
         let mut context = Context::new();
         context.insert("site", &self.site);
         context.insert("root", &here.root);
+        // Whether the page may show highlighted code, and so needs the syntax
+        // stylesheet: a document page knows, and says so below.
+        context.insert("has_code", &true);
         if here.page != Page::NotFound {
             context.insert("canonical_url", &here.canonical);
         }

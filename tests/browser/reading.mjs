@@ -100,7 +100,7 @@ await check("a footnote and an editor's note stand in the margin beside their li
   const layout = await page.evaluate(() => {
     const box = (e) => e.getBoundingClientRect();
     const note = document.querySelector(".doc-body .sidenote");
-    const ref = document.querySelector(".doc-body .fn-ref a");
+    const ref = document.querySelector(".doc-body a[role=doc-noteref]");
     const ed = document.querySelector(".doc-body > p .ed-note, .doc-body p .ed-note");
     const paragraph = ref.closest("p");
     return {
@@ -168,7 +168,7 @@ await check("a cross-reference previews the first lines of its target", async ()
 
 await check("at 390 px a footnote opens in place and closes again, without scrolling", async () => {
   const { page, context } = await open(PAGES.document, { width: 390 });
-  const ref = page.locator(".doc-body .fn-ref a").first();
+  const ref = page.locator(".doc-body a[role=doc-noteref]").first();
   await ref.scrollIntoViewIfNeeded();
   const before = await page.evaluate(() => window.scrollY);
   await ref.click();
@@ -357,7 +357,7 @@ await check("without JavaScript everything is there: notes inline, footnotes at 
   assert(await page.locator(".sidenote").count() === 0, "no margin copies");
   assert(await page.locator(".doc-body .ed-note").first().isVisible(), "editor's notes inline");
   assert(await page.locator("section.footnotes li").first().isVisible(), "footnotes at the end");
-  const back = page.locator("section.footnotes a.fn-back").first();
+  const back = page.locator("section.footnotes a[role=doc-backlink]").first();
   assert(/back/i.test(await back.innerText()), "back-links have words");
   assert(await page.locator(".outline, .doc-body").count() >= 1, "the text is there");
   await context.close();

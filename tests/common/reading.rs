@@ -51,7 +51,6 @@ const EDITORIAL: &[&str] = &[
     "visually-hidden",
     "doc-meta",
     "pilcrow",
-    "fn-back",
     // Links lectern adds to other documents' passages.
     "related",
 ];
@@ -69,6 +68,7 @@ fn skipped(element: ElementRef<'_>) -> bool {
     let e = element.value();
     let class = |c: &str| e.classes().any(|k| k == c);
     EDITORIAL.iter().any(|c| class(c))
+        || e.attr("role") == Some("doc-backlink")
         || matches!(e.name(), "script" | "style" | "template")
         || (e.name() == "h1" && class("untitled"))
         || is_notes_heading(element)
