@@ -772,6 +772,8 @@
         date: meta.datePublished,
         url: meta.url,
         site: meta.isPartOf ? meta.isPartOf.name : "",
+        // A title the editor supplied is cited as it stands, "[…]", and noted.
+        supplied: !!document.querySelector("[data-title-supplied]"),
         slug: meta.url.replace(/\/+$/, "").split("/").pop(),
         redirects: moved ? JSON.parse(moved.textContent) : {}
       };
@@ -846,16 +848,23 @@
     var fragment = block && url + ":~:text=" + encodeURIComponent(firstWords(block, 5)).replace(/-/g, "%2D");
     var authors = doc.authors.join(", ");
     var accessed = today();
-    var text = (authors ? authors + ". " : "") + "“" + doc.title + ".” " +
+    var title = doc.supplied ? doc.title + ". " : "“" + doc.title + ".” ";
+    var note = doc.supplied ? "Title supplied by the editor" : "";
+    // BibTeX's braces group; a value's own braces would unbalance them.
+    function field(name, value) { return "  " + name + " = {" + String(value).replace(/[{}]/g, "") + "}"; }
+    var text = (authors ? authors + ". " : "") + title +
       (doc.publication ? doc.publication + ". " : "") + (doc.date ? doc.date + ". " : "") +
       "In " + doc.site + (where ? ", " + where : "") + ". " + url + " (accessed " + accessed + ").";
-    var bib = "@article{" + key + ",\n" +
-      (authors ? "  author = {" + doc.authors.join(" and ") + "},\n" : "") +
-      "  title = {" + doc.title + "},\n" +
-      (doc.publication ? "  journal = {" + doc.publication + "},\n" : "") +
-      (doc.date ? "  date = {" + doc.date + "},\n" : "") +
-      "  howpublished = {" + doc.site + (where ? ", " + where : "") + "},\n" +
-      "  url = {" + url + "},\n  urldate = {" + accessed + "}\n}";
+    var bib = "@article{" + key + ",\n" + [
+      authors && field("author", doc.authors.join(" and ")),
+      field("title", doc.title),
+      doc.publication && field("journal", doc.publication),
+      doc.date && field("date", doc.date),
+      field("howpublished", doc.site + (where ? ", " + where : "")),
+      field("url", url),
+      field("urldate", accessed),
+      note && field("note", note)
+    ].filter(Boolean).join(",\n") + "\n}";
     var csl = {
       id: key,
       type: "article",
@@ -865,7 +874,8 @@
       URL: url,
       locator: n || undefined,
       label: n ? "paragraph" : undefined,
-      accessed: { "date-parts": [accessed.split("-").map(Number)] }
+      accessed: { "date-parts": [accessed.split("-").map(Number)] },
+      note: note || undefined
     };
     if (doc.date) csl.issued = { "date-parts": [doc.date.split("-").map(Number)] };
     return [

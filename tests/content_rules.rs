@@ -143,6 +143,14 @@ fn a_supplied_title_is_bracketed_in_the_heading_and_marked_in_metadata_and_citat
         citation.starts_with("A. Writer. [Khaksar and the CIA]. In "),
         "{citation}"
     );
+    // The script's BibTeX and CSL-JSON note it from here.
+    page.has("section.cite-document[data-title-supplied]");
+    let stated = Archive::with_site()
+        .document("s", "+++\ntitle = \"Stated\"\n+++\n\nText.\n")
+        .build();
+    stated
+        .page("s/index.html")
+        .count("[data-title-supplied]", 0);
 }
 
 #[test]

@@ -28,6 +28,9 @@ pub struct DocView<'a> {
     /// The title as metadata and citations give it: as stated, `[supplied]` in
     /// editorial brackets, or the first words.
     pub cited_title: String,
+    /// Whether the editor supplied the title: citations then leave it unquoted,
+    /// and the script's BibTeX and CSL-JSON say so.
+    pub title_supplied: bool,
     pub body: String,
     pub footnotes: Vec<FootnoteView>,
     /// Whether the body or a note holds highlighted code, which alone needs the
@@ -105,6 +108,7 @@ impl<'a> DocView<'a> {
             .collect();
         DocView {
             cited_title: cited_title.clone(),
+            title_supplied: title.supplied,
             citation: cited.text(),
             canonical_url,
             citation_date: date_iso.as_ref().map(|d| d.replace('-', "/")),

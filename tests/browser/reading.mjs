@@ -349,7 +349,21 @@ await check("the whole document can be cited as BibTeX and CSL-JSON", async () =
   assert(boxes.some((b) => b.includes('"URL": "' + url + '"')), "and CSL-JSON for the document");
   await page.keyboard.press("Escape");
   assert(await page.locator(".cite-document button").evaluate((b) => document.activeElement === b), "focus returns to the button");
+  assert(!bib.includes("note = "), `a stated title needs no note: ${bib}`);
   await context.close();
+
+  // A title the editor supplied stands unquoted, in its brackets, and is noted.
+  const supplied = await open(PAGES.timeline_document, { width: 1440 });
+  await supplied.page.locator(".cite-document button").click();
+  const texts = await supplied.page.locator("dialog.cite-dialog pre").allInnerTexts();
+  const title = await supplied.page.locator("meta[name=citation_title]").getAttribute("content");
+  assert(/^\[.*\]$/.test(title), `the cited title is bracketed: ${title}`);
+  const citation = texts.find((t) => t.includes(" In "));
+  assert(citation.includes(`${title}. `) && !citation.includes(`“${title}`), `unquoted: ${citation}`);
+  const suppliedBib = texts.find((t) => t.startsWith("@article{"));
+  assert(suppliedBib.includes("note = {Title supplied by the editor}"), `noted: ${suppliedBib}`);
+  assert(texts.some((t) => t.includes('"note": "Title supplied by the editor"')), "in CSL-JSON too");
+  await supplied.context.close();
 });
 
 await check("without JavaScript everything is there: notes inline, footnotes at the end, linked both ways", async () => {
