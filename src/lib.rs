@@ -81,7 +81,7 @@ pub struct CheckReport {
 /// Checks the archive at `root` and the site it would build, without writing
 /// anything; returns the warnings and the retired ids.
 pub fn check(root: &Path) -> Result<CheckReport, Failure> {
-    let checked = check::archive(root, check::Keep::Render)?;
+    let checked = check::archive(root, check::Keep::Check)?;
     let site = site(&checked)?;
     let output = check::site::Output::new(
         site.pages

@@ -25,7 +25,8 @@ pub struct Checked {
     /// Whether the block ids differ from what the lock file recorded.
     pub lock_changed: bool,
     /// The new lock file, when it changed and checking kept only what render
-    /// needs (`Keep::Render`); otherwise `parsed.lock` holds it.
+    /// needs (`Keep::Render`); with `Keep::All`, `parsed.lock` holds it, and with
+    /// `Keep::Check` nothing does.
     pub lock_text: Option<String>,
     /// Warnings, sorted: the build may go on, but these deserve a look.
     pub warnings: Vec<Diagnostic>,
@@ -42,6 +43,9 @@ pub enum Keep {
     /// soon as linking no longer needs them, before the stages that need most
     /// memory.
     Render,
+    /// What `lectern check` needs: as `Render`, but the lock, which a check
+    /// never writes, is dropped rather than turned into text.
+    Check,
 }
 
 /// Loads, parses and links the archive at `root`; fails with every error found.
@@ -57,17 +61,17 @@ pub fn loaded(mut archive: Archive, keep: Keep) -> Result<Checked, Failure> {
     let mut parsed = crate::timings::time("parse", || parse::parse(&archive, previous));
     let lock_changed = parsed.lock_changed;
     let mut lock_text = None;
-    if keep == Keep::Render {
-        lock_text = lock_changed.then(|| parsed.lock.to_text());
+    if keep != Keep::All {
+        lock_text = (keep == Keep::Render && lock_changed).then(|| parsed.lock.to_text());
         parsed.lock = Lock::default();
     }
     let linked = crate::timings::time("link", || {
         let references = link::References::resolve(&archive, &parsed);
-        if keep == Keep::Render {
+        if keep != Keep::All {
             release_markdown(&mut archive, &mut parsed);
         }
         let mut linked = references.link(&archive, &parsed);
-        if keep == Keep::Render {
+        if keep != Keep::All {
             linked.scoring = Default::default();
         }
         linked

@@ -66,8 +66,8 @@ pub struct SourceFile {
 #[derive(Debug, Clone)]
 pub struct DocumentSource {
     pub slug: String,
-    /// The file and its text. `lectern build` empties the text once links are resolved
-    /// (`check::Keep::Render`): render reads the parsed document, never this.
+    /// The file and its text. `lectern build` and `lectern check` empty the text once
+    /// links are resolved (`check::Keep`): render reads the parsed document, never this.
     pub file: SourceFile,
     pub meta: DocumentMeta,
     /// Byte offset of the body in `file.text`, so later stages report true positions.
