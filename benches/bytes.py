@@ -46,7 +46,7 @@ KINDS = [
     ("mention lists (kwic)", re.compile(rb"<ul class=\"kwic\".*?</ul>", re.S)),
     ("mention tags", re.compile(rb"<a class=\"(?:mention|m)[^\"]*\"[^>]*>|(?<=<a class=\"m)</a>")),
     ("pilcrows", re.compile(rb"<a class=\"pilcrow\"[^>]*></a>")),
-    ("fn refs", re.compile(rb"<sup class=\"fn-ref\">.*?</sup>")),
+    ("fn refs", re.compile(rb"<sup><a [^>]*role=\"doc-noteref\".*?</sup>")),
     ("citation tags", re.compile(rb"<a class=\"cite\"[^>]*>")),
     ("block tags", re.compile(rb"<(?:p|li|h[1-6]|div)(?: [^>]*)?>|</(?:p|li|h[1-6]|div)>")),
     ("whitespace between tags", re.compile(rb">\s+<")),

@@ -30,10 +30,10 @@
   var themeNames = { system: "System", light: "Light", dark: "Dark" };
   var themeIcons = { system: "◐", light: "☀", dark: "☾" };
   var theme = html.getAttribute("data-theme") || "system";
-  // The toggle is made here, as it works only with the script; it goes in the
-  // header's tools, where the templates leave room for it.
+  // The toggle works only with the script, which makes it, in the header's tools
+  // (a template of an archive's own may still have one, hidden until now).
   var tools = document.querySelector(".site-tools");
-  var toggle = tools && tools.appendChild(make("button", "theme-toggle"));
+  var toggle = document.querySelector(".theme-toggle") || (tools && tools.appendChild(make("button", "theme-toggle")));
 
   function showTheme() {
     if (!toggle) return;
@@ -55,6 +55,7 @@
   }
   if (toggle) {
     toggle.type = "button";
+    toggle.hidden = false;
     showTheme();
     toggle.addEventListener("click", function () {
       // The first press always changes what the reader sees.
@@ -72,19 +73,18 @@
   });
 
   // --- 2. Search ---------------------------------------------------------------------
-  // The header's box: `/` reaches it (below), and the browser's own suggestions
-  // would cover the search page's results.
+  // `/` reaches the search page's own box, or else the header's (below); the
+  // browser's own suggestions would cover the search page's results.
   var siteBox = document.getElementById("site-q");
-  if (siteBox) {
-    siteBox.setAttribute("aria-keyshortcuts", "/");
-    siteBox.autocomplete = "off";
-  }
+  var slashBox = document.getElementById("search-q") || siteBox;
+  if (slashBox) slashBox.setAttribute("aria-keyshortcuts", "/");
+  if (siteBox) siteBox.autocomplete = "off";
   document.addEventListener("keydown", function (event) {
     if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) return;
     var target = event.target;
     if (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName)) return;
     if (document.querySelector("dialog[open]")) return;
-    var box = document.getElementById("search-q") || siteBox;
+    var box = slashBox;
     if (!box) return;
     event.preventDefault();
     box.focus();
@@ -600,7 +600,7 @@
   // An element's reading text, without the tools and notes added to it.
   function readingText(element) {
     var clone = element.cloneNode(true);
-    clone.querySelectorAll(".pilcrow, .cite-button, .ed-ref, .ed-note, .sidenote, sup:has(> [role=doc-noteref]), [role=doc-backlink]").forEach(function (n) { n.remove(); });
+    clone.querySelectorAll(".pilcrow, .cite-button, .ed-ref, .ed-note, .sidenote, [role=doc-noteref], [role=doc-backlink]").forEach(function (n) { n.remove(); });
     return clone.textContent.replace(/\s+/g, " ").trim();
   }
 
@@ -773,7 +773,7 @@
         url: meta.url,
         site: meta.isPartOf ? meta.isPartOf.name : "",
         // A title the editor supplied is cited as it stands, "[…]", and noted.
-        supplied: !!document.querySelector("[data-title-supplied]"),
+        supplied: !!document.querySelector(".cite-document[data-title-supplied]"),
         slug: meta.url.replace(/\/+$/, "").split("/").pop(),
         redirects: moved ? JSON.parse(moved.textContent) : {}
       };
@@ -1003,11 +1003,11 @@
       note.before(button);
       noteControl(button, note);
     });
-    body.querySelectorAll("[role=doc-noteref][href*='#']").forEach(function (ref) {
+    body.querySelectorAll("a[role=doc-noteref][href*='#']").forEach(function (ref) {
       var note = document.getElementById(decodeURIComponent(ref.hash.slice(1)));
       if (!note || !ref.id) return;
       var side = sidenoteOf(note, ref.textContent.trim(), "sn-" + ref.id);
-      var sup = ref.parentNode;
+      var sup = ref.closest("sup") || ref;
       // A note floats out of a paragraph, but not out of a scrolling table.
       var clipped = sup.closest(".table, table, pre");
       if (clipped) clipped.after(side);

@@ -177,6 +177,24 @@ fn all_problems_are_reported_together() {
 // Markdown.
 
 #[test]
+fn only_pages_showing_highlighted_code_link_the_syntax_stylesheet() {
+    let note = "+++\n+++\n\nSee the note.[^1]\n\n[^1]: Written so:\n\n    ```rust\n    fn main() {}\n    ```\n";
+    let plain = "+++\n+++\n\nNo code.\n\n```\nplain, no language\n```\n";
+    let site = Archive::with_site()
+        .document("note", note)
+        .document("plain", plain)
+        .build();
+    let syntax = "link[rel=stylesheet][href='../syntax.css']";
+    site.page("note/index.html")
+        .has("section.footnotes pre.hl-code")
+        .count(syntax, 1);
+    // Code shown plain needs no syntax colours.
+    site.page("plain/index.html")
+        .has("pre.code")
+        .count(syntax, 0);
+}
+
+#[test]
 fn fenced_rust_is_highlighted_with_classes() {
     let code = "fn main() {\n    let x = \"<b>\";\n}\n";
     let archive =

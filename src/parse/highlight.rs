@@ -89,9 +89,9 @@ pub fn code_block(code: &str, lang: Option<&str>) -> String {
 /// How every highlighted block opens: its class is what the syntax stylesheet styles.
 const HIGHLIGHTED: &str = "<pre class=\"code hl-code\"";
 
-/// Whether rendered `html` holds a highlighted code block.
-pub fn in_html(html: &str) -> bool {
-    html.contains(HIGHLIGHTED)
+/// Whether `html`, as [`code_block`] made it, is highlighted (rather than plain).
+pub fn is_highlighted(html: &str) -> bool {
+    html.starts_with(HIGHLIGHTED)
 }
 
 fn highlight(code: &str, lang: Option<&str>) -> String {

@@ -60,6 +60,8 @@ pub struct Text {
     pub annotations: Vec<Annotation>,
     /// Dates stated in the text, in reading order.
     pub dates: Vec<DateRef>,
+    /// Whether it shows highlighted code, which needs the syntax stylesheet.
+    pub highlighted: bool,
 }
 
 /// A date stated in a block or footnote, with the words around it.
@@ -548,6 +550,7 @@ pub(crate) fn assemble(
         .collect();
     footnotes.shrink_to_fit();
     let text = Text {
+        highlighted: walked.highlighted,
         body: walked.body,
         dates,
         blocks,

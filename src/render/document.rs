@@ -13,7 +13,7 @@ use crate::link::Target;
 use crate::link::related::Passage;
 use crate::load::Field;
 use crate::load::front_matter::ImagePosition;
-use crate::parse::{Document, Footnote, highlight};
+use crate::parse::{Document, Footnote};
 
 /// A document page.
 #[derive(Serialize)]
@@ -102,10 +102,6 @@ impl<'a> DocView<'a> {
             site: &config.title,
             url: &canonical_url,
         };
-        let body = writer.write(&doc.text.body);
-        let footnotes: Vec<_> = (doc.text.footnotes.iter())
-            .map(|note| FootnoteView::new(note, &writer))
-            .collect();
         DocView {
             cited_title: cited_title.clone(),
             title_supplied: title.supplied,
@@ -118,10 +114,11 @@ impl<'a> DocView<'a> {
             url: meta.url.as_deref(),
             fields: FieldsView::new(doc, &writer),
             image_at_end: meta.image_position == ImagePosition::End,
-            has_code: highlight::in_html(&body)
-                || footnotes.iter().any(|n| highlight::in_html(&n.html)),
-            body,
-            footnotes,
+            has_code: doc.text.highlighted,
+            body: writer.write(&doc.text.body),
+            footnotes: (doc.text.footnotes.iter())
+                .map(|note| FootnoteView::new(note, &writer))
+                .collect(),
             outline: doc
                 .text
                 .blocks

@@ -75,6 +75,8 @@ pub struct Walked {
     pub citations: Vec<RawCitation>,
     pub annotations: Vec<RawAnnotation>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Whether a code block in it, body or note, was highlighted.
+    pub highlighted: bool,
 }
 
 fn options() -> Options {
@@ -143,6 +145,7 @@ pub fn walk(path: &Path, source: &Arc<str>, range: Range<usize>, lookup: &Lookup
         link_roles: Vec::new(),
         found: Found::default(),
         diagnostics: Vec::new(),
+        highlighted: false,
     };
     let mut events = events.into_iter();
     while let Some((event, range)) = events.next() {
@@ -161,6 +164,7 @@ pub fn walk(path: &Path, source: &Arc<str>, range: Range<usize>, lookup: &Lookup
             }
             walker.flush_text();
             let html = highlight::code_block(&code, lang.as_deref());
+            walker.highlighted |= highlight::is_highlighted(&html);
             walker.sink().push(Event::Html(CowStr::from(html)));
             continue;
         }
@@ -223,6 +227,8 @@ struct Walker<'a, 'p> {
     link_roles: Vec<LinkRole>,
     found: Found,
     diagnostics: Vec<Diagnostic>,
+    /// Whether a code block was highlighted.
+    highlighted: bool,
 }
 
 enum LinkRole {
@@ -545,6 +551,7 @@ impl<'a> Walker<'a, '_> {
             citations: self.found.citations,
             annotations: self.found.annotations,
             diagnostics: self.diagnostics,
+            highlighted: self.highlighted,
         }
     }
 }
