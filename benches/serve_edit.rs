@@ -168,6 +168,7 @@ fn run(args: &Args) -> Result<(), String> {
     while reports.try_recv().is_ok() {}
 
     let mut served = Vec::new();
+    let mut previews = Vec::new();
     let mut rebuilt = Vec::new();
     let mut originals: Vec<(PathBuf, String)> = Vec::new();
     for round in 0..args.rounds {
@@ -198,15 +199,19 @@ fn run(args: &Args) -> Result<(), String> {
             std::thread::sleep(Duration::from_millis(2));
         }
         let ms = saved.elapsed().as_secs_f64() * 1000.0;
+        // What the reloaded page's script asks for next, on the first hover.
+        get(&host, &format!("{base}previews.json"))?;
+        let previews_ms = saved.elapsed().as_secs_f64() * 1000.0;
         let build = reports
             .recv_timeout(Duration::from_secs(10))
             .ok()
             .and_then(|l| built_ms(&l));
         println!(
-            "edit {slug}: served after {ms:.0} ms (rebuild {} ms)",
+            "edit {slug}: served after {ms:.0} ms (rebuild {} ms), previews after {previews_ms:.0} ms",
             build.map_or("?".into(), |b| b.to_string())
         );
         served.push(ms);
+        previews.push(previews_ms);
         rebuilt.extend(build.map(|b| b as f64));
         // Let this round's lock write settle before the next edit.
         std::thread::sleep(Duration::from_millis(300));
@@ -217,10 +222,11 @@ fn run(args: &Args) -> Result<(), String> {
         std::fs::write(path, text).map_err(|e| e.to_string())?;
     }
     println!(
-        "median of {}: save to served {:.0} ms, rebuild {:.0} ms; serve peak memory {} MB",
+        "median of {}: save to served {:.0} ms, rebuild {:.0} ms, save to previews {:.0} ms; serve peak memory {} MB",
         served.len(),
         median(&mut served),
         median(&mut rebuilt),
+        median(&mut previews),
         peak.map_or("?".into(), |kb| (kb / 1024).to_string())
     );
     // Give serve a moment to see the restored files before it is killed, so the

@@ -238,7 +238,11 @@ fn make_site(
                 })
             })
         },
-        || timings::time("render data", || render::data(&input)),
+        || {
+            timings::time("render data", || {
+                render::data(&input, &render::Selection::ALL)
+            })
+        },
     );
     rendered?;
     let data: Vec<write::Asset> = data

@@ -182,9 +182,7 @@ impl Renderer {
             Ok(())
         })?;
         let mut files = files.into_inner().unwrap_or_else(|e| e.into_inner());
-        if selection.data {
-            files.extend(data(site));
-        }
+        files.extend(data(site, selection));
         Ok(files)
     }
 
@@ -294,9 +292,12 @@ pub struct Selection {
     /// The home page, the indexes of entities and sources, the listings, the
     /// search page and the feeds; with everything else, the sitemap too.
     pub listings: bool,
-    /// The data files the page script reads (`data`): kept apart from the
-    /// listings because they take longest to make.
-    pub data: bool,
+    /// `previews.json`, which the page script reads for hover previews: made in
+    /// a few milliseconds, so kept apart from the search index.
+    pub previews: bool,
+    /// The search index's files (`search`): kept apart from the listings and
+    /// the previews because they take longest to make.
+    pub search: bool,
 }
 
 /// Which of one family of pages (documents, entities or sources) to render, by index.
@@ -321,7 +322,8 @@ impl Selection {
         entities: Pick::All,
         sources: Pick::All,
         listings: true,
-        data: true,
+        previews: true,
+        search: true,
     };
 
     /// No page; a caller adds what it wants.
@@ -330,13 +332,15 @@ impl Selection {
         entities: Pick::These(BTreeSet::new()),
         sources: Pick::These(BTreeSet::new()),
         listings: false,
-        data: false,
+        previews: false,
+        search: false,
     };
 
     fn everything(&self) -> bool {
         let all = |p: &Pick| matches!(p, Pick::All);
         self.listings
-            && self.data
+            && self.previews
+            && self.search
             && all(&self.documents)
             && all(&self.entities)
             && all(&self.sources)
@@ -357,14 +361,20 @@ impl Selection {
 
 /// The files of data the page script reads, each relative to the output root:
 /// `previews.json` (hover and focus previews) and the search index's files under
-/// `search/` (see `search`).
-pub fn data(site: &Site) -> Vec<(PathBuf, Vec<u8>)> {
+/// `search/` (see `search`); those of them `selection` names.
+pub fn data(site: &Site, selection: &Selection) -> Vec<(PathBuf, Vec<u8>)> {
+    if !selection.previews && !selection.search {
+        return Vec::new();
+    }
     let catalog = Catalog::new(site);
-    let mut files = vec![(
-        "previews.json".into(),
-        previews::json(site, &catalog).into_bytes(),
-    )];
-    files.extend(search::files(site, &catalog));
+    let mut files = Vec::new();
+    if selection.previews {
+        let previews = previews::json(site, &catalog).into_bytes();
+        files.push(("previews.json".into(), previews));
+    }
+    if selection.search {
+        files.extend(search::files(site, &catalog));
+    }
     files
 }
 

@@ -14,7 +14,9 @@
 //! documents' pages are rendered at once, and every page the edit may have
 //! changed is dropped, to be rendered again when a reader asks for it: the
 //! pages quoting the edited text (related passages, entity and source pages,
-//! neighbours, listings, feed, the data files); after a change of shape also
+//! neighbours; the listings and feed, the previews and the search index, each
+//! of these three made on its own, as the index takes longest); after a change
+//! of shape also
 //! the documents whose related passages changed and the entities whose pages
 //! show a changed entity's count or neighbours. Anything else rebuilds
 //! everything.
@@ -402,7 +404,8 @@ impl Last {
             entities: Pick::These(entities),
             sources: Pick::These(sources),
             listings: true,
-            data: true,
+            previews: true,
+            search: true,
         }
     }
 
@@ -492,12 +495,13 @@ impl Last {
             })
         {
             selection.sources = pick(s);
-        } else if path == "previews.json"
+        } else if path == "previews.json" {
+            selection.previews = true;
+        } else if path.starts_with("search/")
             // The search page is a listing; the index's files beside it are data.
-            || (path.starts_with("search/")
-                && Path::new(path) != render::paths::Page::Search.file())
+            && Path::new(path) != render::paths::Page::Search.file()
         {
-            selection.data = true;
+            selection.search = true;
         } else {
             selection.listings = true;
         }
@@ -578,7 +582,8 @@ fn union(a: Selection, b: Selection) -> Selection {
         entities: pick(a.entities, b.entities),
         sources: pick(a.sources, b.sources),
         listings: a.listings || b.listings,
-        data: a.data || b.data,
+        previews: a.previews || b.previews,
+        search: a.search || b.search,
     }
 }
 
@@ -589,7 +594,8 @@ fn within(unit: &Selection, selection: &Selection) -> bool {
         Pick::These(these) => these.iter().all(|&i| b.has(i)),
     };
     (!unit.listings || selection.listings)
-        && (!unit.data || selection.data)
+        && (!unit.previews || selection.previews)
+        && (!unit.search || selection.search)
         && covered(&unit.documents, &selection.documents)
         && covered(&unit.entities, &selection.entities)
         && covered(&unit.sources, &selection.sources)
@@ -752,7 +758,7 @@ mod tests {
     }
 
     #[test]
-    fn a_listing_asked_for_after_an_edit_does_not_wait_for_the_data_files() {
+    fn a_listing_or_the_previews_asked_for_after_an_edit_do_not_wait_for_the_search_index() {
         let (_dir, _root, mut session, _) =
             edited(|text| text.replace("paragraph chooses", "paragraph then chooses"));
         let waiting = |s: &Session, path: &str| s.last.as_ref().unwrap().files[path].is_none();
@@ -766,8 +772,17 @@ mod tests {
         let previews = session.file("previews.json").unwrap();
         assert!(String::from_utf8_lossy(&previews).contains("then chooses"));
         assert!(
-            !waiting(&session, "search/meta.json.gz"),
-            "made with the previews"
+            waiting(&session, "search/meta.json.gz"),
+            "made apart from the previews"
+        );
+        let meta = session.file("search/meta.json.gz").unwrap();
+        assert!(
+            meta.starts_with(&[0x1f, 0x8b]),
+            "the index's meta file, gzipped"
+        );
+        assert!(
+            !waiting(&session, "search/lengths.bin.gz"),
+            "made with the rest of the index"
         );
     }
 
