@@ -39,7 +39,23 @@ pub struct Written {
     pub version: String,
 }
 
-pub fn write(records: &[Record], index: &Index) -> Written {
+/// The record files of `window`, whose first record is number `first` (a
+/// multiple of `CHUNK`).
+pub fn record_files(window: &[Record], first: usize) -> Vec<(String, Vec<u8>)> {
+    debug_assert_eq!(first % CHUNK, 0);
+    window
+        .par_chunks(CHUNK)
+        .enumerate()
+        .map(|(i, chunk)| {
+            let name = format!("records/{}.json.gz", first / CHUNK + i);
+            (name, gzip(&shown(chunk), FAST))
+        })
+        .collect()
+}
+
+/// Every file but the meta file, from the `index` of the records and their
+/// files (`record_files`, in order).
+pub fn write(records: Vec<(String, Vec<u8>)>, index: &Index) -> Written {
     let shards = shards(&index.terms);
     let first = shards
         .iter()
@@ -50,22 +66,18 @@ pub fn write(records: &[Record], index: &Index) -> Written {
         .enumerate()
         .map(|(i, shard)| (format!("terms/{i}.bin.gz"), gzip(&terms(shard), FAST)))
         .collect();
-    files.par_extend(
-        records
-            .par_chunks(CHUNK)
-            .enumerate()
-            .map(|(i, chunk)| (format!("records/{i}.json.gz"), gzip(&shown(chunk), FAST))),
-    );
+    let count = index.lengths.len();
+    files.extend(records);
     files.push((
         "lengths.bin.gz".into(),
         gzip(&lengths(&index.lengths), BEST),
     ));
     let total: u64 = index.lengths.iter().map(|&l| u64::from(l)).sum();
-    let average = if records.is_empty() {
+    let average = if count == 0 {
         0.0
     } else {
         // Rounded, so that the meta file's number reads the same everywhere.
-        (total as f64 / records.len() as f64 * 100.0).round() / 100.0
+        (total as f64 / count as f64 * 100.0).round() / 100.0
     };
     let version = version(&files);
     Written {

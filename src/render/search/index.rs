@@ -27,8 +27,9 @@ pub const COMMON: u32 = 1 << 2;
 
 /// Records per part: enough that interning pays, few enough to keep both cores busy.
 const PART: usize = 2048;
-/// Parts tokenised together before they are merged.
-const WINDOW: usize = 16 * PART;
+/// Parts tokenised together before they are merged: the records a [`Builder`]
+/// is handed at a time (a multiple of the record files' `CHUNK`, too).
+pub const WINDOW: usize = 16 * PART;
 
 /// The index of a list of records.
 pub struct Index {
@@ -56,24 +57,51 @@ pub struct Term {
 }
 
 /// Indexes `records`, numbered by their position.
+#[cfg(test)]
 pub fn build(records: &[Record]) -> Index {
-    let mut merged = Merged::default();
-    let mut read: Vec<Part> = Vec::new();
-    for (w, window) in records.chunks(WINDOW).enumerate() {
+    let mut builder = Builder::default();
+    records
+        .chunks(WINDOW)
+        .for_each(|window| builder.add(window));
+    builder.finish()
+}
+
+/// The index of records handed to it a window at a time, in order: each window
+/// is read on all cores while the one before is merged, so a window's records
+/// need not outlive its turn.
+#[derive(Default)]
+pub struct Builder {
+    merged: Merged,
+    /// The last window's parts, not merged yet.
+    read: Vec<Part>,
+    /// The number of the next record.
+    next: usize,
+}
+
+impl Builder {
+    /// Adds `window`, the next records; every window but the last holds `WINDOW`.
+    pub fn add(&mut self, window: &[Record]) {
+        let first = self.next;
+        let (merged, read) = (&mut self.merged, &mut self.read);
         let ((), next) = rayon::join(
             || read.drain(..).for_each(|part| merged.add(part)),
             || {
                 window
                     .par_chunks(PART)
                     .enumerate()
-                    .map(|(p, part)| Part::of(part, w * WINDOW + p * PART))
+                    .map(|(p, part)| Part::of(part, first + p * PART))
                     .collect::<Vec<Part>>()
             },
         );
-        read = next;
+        self.read = next;
+        self.next += window.len();
     }
-    read.into_iter().for_each(|part| merged.add(part));
-    merged.finish()
+
+    pub fn finish(mut self) -> Index {
+        let read = std::mem::take(&mut self.read);
+        read.into_iter().for_each(|part| self.merged.add(part));
+        self.merged.finish()
+    }
 }
 
 /// The words of a run of records.

@@ -65,29 +65,53 @@ impl Kind {
     }
 }
 
-/// Every record of `site`, numbered by position; and where each document's run
-/// of records starts (one more entry than documents: the end of the last run).
-pub fn records<'a>(site: &'a Site, catalog: &'a Catalog) -> (Vec<Record<'a>>, Vec<usize>) {
-    let per_document: Vec<Vec<Record>> = site
-        .parsed
-        .documents
-        .par_iter()
-        .zip(&site.linked.document_links)
-        .enumerate()
-        .map(|(d, (doc, targets))| document(d, doc, targets, catalog))
-        .collect();
-    let mut starts = Vec::with_capacity(per_document.len() + 1);
-    let archive = site.archive;
-    let mut records = Vec::with_capacity(
-        per_document.iter().map(Vec::len).sum::<usize>()
-            + archive.entities.len()
-            + archive.sources.len(),
-    );
-    for document in per_document {
-        starts.push(records.len());
-        records.extend(document);
+/// Documents whose records are made together, on all cores.
+const BATCH: usize = 512;
+
+/// Every record of `site`, numbered by position, handed to `each` in runs of
+/// `window` records (the last run may be shorter), so that only a window's
+/// records are held at once; returns where each document's run of records
+/// starts (one more entry than documents: the end of the last run).
+pub fn windows<'a>(
+    site: &'a Site,
+    catalog: &'a Catalog,
+    window: usize,
+    mut each: impl FnMut(&[Record<'a>]),
+) -> Vec<usize> {
+    let documents = &site.parsed.documents;
+    let mut starts = Vec::with_capacity(documents.len() + 1);
+    let mut pending: Vec<Record> = Vec::with_capacity(2 * window);
+    let mut made = 0;
+    let mut flush = |pending: &mut Vec<Record<'a>>, all: bool| {
+        while pending.len() >= window || (all && !pending.is_empty()) {
+            let rest = pending.split_off(window.min(pending.len()));
+            each(pending);
+            *pending = rest;
+        }
+    };
+    for first in (0..documents.len()).step_by(BATCH) {
+        let batch = first..(first + BATCH).min(documents.len());
+        let per_document: Vec<Vec<Record>> = batch
+            .into_par_iter()
+            .map(|d| document(d, &documents[d], &site.linked.document_links[d], catalog))
+            .collect();
+        for document in per_document {
+            starts.push(made);
+            made += document.len();
+            pending.extend(document);
+        }
+        flush(&mut pending, false);
     }
-    starts.push(records.len());
+    starts.push(made);
+    pending.extend(pages(site, catalog));
+    flush(&mut pending, true);
+    starts
+}
+
+/// The records of the entities' and sources' pages, after every document's.
+fn pages<'a>(site: &'a Site, catalog: &'a Catalog) -> Vec<Record<'a>> {
+    let archive = site.archive;
+    let mut records = Vec::with_capacity(archive.entities.len() + archive.sources.len());
     for (i, (entity, name)) in archive.entities.iter().zip(&catalog.entities).enumerate() {
         let text = if entity.meta.aliases.is_empty() {
             Cow::Borrowed(name.summary)
@@ -122,7 +146,7 @@ pub fn records<'a>(site: &'a Site, catalog: &'a Catalog) -> (Vec<Record<'a>>, Ve
             sources: vec![i],
         });
     }
-    (records, starts)
+    records
 }
 
 /// A document's records: its blocks, then its footnotes.
