@@ -53,9 +53,18 @@ impl Diagnostic {
     }
 
     /// Points the diagnostic at `span` of `source`, the whole text of its file.
+    /// A span that does not fit the text (a file read again after it changed) is
+    /// cut to fit, on character boundaries.
     pub fn at(mut self, source: &Arc<str>, span: Range<usize>) -> Self {
-        let end = span.end.min(source.len());
-        let start = span.start.min(end);
+        let fit = |mut at: usize| {
+            at = at.min(source.len());
+            while !source.is_char_boundary(at) {
+                at -= 1;
+            }
+            at
+        };
+        let end = fit(span.end);
+        let start = fit(span.start).min(end);
         self.location = Some((Arc::clone(source), start..end));
         self
     }

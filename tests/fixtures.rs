@@ -864,6 +864,10 @@ fn cross_references_and_the_timeline() {
             "`#apirl` is not an id in `t.md`",
             "did you mean `#april`?",
             "link to unknown document `tt.md`",
+            // Where, quoted from the file, which a build reads again for it
+            // (it frees each document's Markdown once parsed).
+            "a.md:5:",
+            "See [x](t.md#apirl)",
         ],
     );
 }

@@ -9,7 +9,6 @@
 pub mod site;
 
 use std::path::Path;
-use std::sync::Arc;
 
 use crate::diagnostics::{self, Diagnostic, Failure};
 use crate::ids::Lock;
@@ -38,8 +37,9 @@ pub enum Keep {
     /// Everything: `serve` compares the next edit with the Markdown and the lock,
     /// and relinks with the related-passage index.
     All,
-    /// What render needs: a build writes pages from the parsed text, so the
-    /// Markdown, the lock (turned into the text to write) and the index go as
+    /// What render needs: a build writes pages from the parsed text, so each
+    /// document's Markdown goes as soon as it is parsed (`archive.documents` is
+    /// left empty), and the lock (turned into the text to write) and the index as
     /// soon as linking no longer needs them, before the stages that need most
     /// memory.
     Render,
@@ -58,7 +58,17 @@ pub fn archive(root: &Path, keep: Keep) -> Result<Checked, Failure> {
 pub fn loaded(mut archive: Archive, keep: Keep) -> Result<Checked, Failure> {
     // The old ids matter only to parsing, which carries them into the new lock.
     let previous = std::mem::take(&mut archive.lock);
-    let mut parsed = crate::timings::time("parse", || parse::parse(&archive, previous));
+    // The documents move into what parse makes; `serve` keeps them here too.
+    let (documents, markdown) = match keep {
+        Keep::All => (archive.documents.clone(), parse::Markdown::Keep),
+        Keep::Render | Keep::Check => (
+            std::mem::take(&mut archive.documents),
+            parse::Markdown::Drop,
+        ),
+    };
+    let mut parsed = crate::timings::time("parse", || {
+        parse::parse(&archive, documents, previous, markdown)
+    });
     let lock_changed = parsed.lock_changed;
     let mut lock_text = None;
     if keep != Keep::All {
@@ -67,9 +77,6 @@ pub fn loaded(mut archive: Archive, keep: Keep) -> Result<Checked, Failure> {
     }
     let linked = crate::timings::time("link", || {
         let references = link::References::resolve(&archive, &parsed);
-        if keep != Keep::All {
-            release_markdown(&mut archive, &mut parsed);
-        }
         let mut linked = references.link(&archive, &parsed);
         if keep != Keep::All {
             linked.scoring = Default::default();
@@ -91,17 +98,6 @@ pub fn loaded(mut archive: Archive, keep: Keep) -> Result<Checked, Failure> {
         lock_text,
         warnings: diagnostics,
     })
-}
-
-/// Frees the documents' Markdown. A diagnostic that points into a file keeps
-/// its own copy, so the report can still quote it.
-fn release_markdown(archive: &mut Archive, parsed: &mut Parsed) {
-    let empty: Arc<str> = Arc::from("");
-    let parsed = parsed.documents.iter_mut().map(|d| &mut d.source);
-    for source in archive.documents.iter_mut().chain(parsed) {
-        source.file.text = Arc::clone(&empty);
-        source.body_start = 0;
-    }
 }
 
 /// A paragraph id that no longer exists, and where its URL now lands.

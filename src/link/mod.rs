@@ -11,6 +11,7 @@ mod relink;
 pub mod timeline;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use crate::diagnostics::{Diagnostic, suggest};
 use crate::load::{Archive, SourceFile};
@@ -88,7 +89,7 @@ impl References {
                     &doc.source.file,
                     here,
                     &doc.text.links,
-                    &archive.unreadable,
+                    archive,
                     &mut diagnostics,
                 )
             })
@@ -98,13 +99,7 @@ impl References {
             .iter()
             .zip(&parsed.entities)
             .map(|(entity, text)| {
-                anchors.resolve(
-                    &entity.file,
-                    None,
-                    &text.links,
-                    &archive.unreadable,
-                    &mut diagnostics,
-                )
+                anchors.resolve(&entity.file, None, &text.links, archive, &mut diagnostics)
             })
             .collect();
         let source_links = parsed
@@ -112,13 +107,9 @@ impl References {
             .iter()
             .zip(&archive.sources)
             .map(|(note, source)| match (note, &source.note) {
-                (Some(text), Some(note)) => anchors.resolve(
-                    &note.file,
-                    None,
-                    &text.links,
-                    &archive.unreadable,
-                    &mut diagnostics,
-                ),
+                (Some(text), Some(note)) => {
+                    anchors.resolve(&note.file, None, &text.links, archive, &mut diagnostics)
+                }
                 _ => Vec::new(),
             })
             .collect();
@@ -207,18 +198,22 @@ impl<'a> Anchors<'a> {
             .is_none_or(|a| ids.contains(a))
     }
 
-    /// The targets of `links`, written in `file`, which is the document with slug
-    /// `here` (if a document). A link that lands nowhere is reported and has no target. Links
-    /// into documents that could not be read are skipped: their own error says
-    /// what is wrong.
+    /// The targets of `links`, written in `file` of `archive`, which is the
+    /// document with slug `here` (if a document). A link that lands nowhere is
+    /// reported and has no target. Links into documents that could not be read
+    /// are skipped: their own error says what is wrong.
     fn resolve(
         &self,
         file: &SourceFile,
         here: Option<&str>,
         links: &[CrossLink],
-        unreadable: &BTreeSet<String>,
+        archive: &Archive,
         diagnostics: &mut Vec<Diagnostic>,
     ) -> Vec<Option<Target>> {
+        let unreadable = &archive.unreadable;
+        // Read (again, if a build freed it) only for a report, once.
+        let text = std::cell::OnceCell::new();
+        let quoted = || Arc::clone(text.get_or_init(|| file.text_to_quote(&archive.root)));
         links
             .iter()
             .map(|link| {
@@ -226,7 +221,7 @@ impl<'a> Anchors<'a> {
                 let Some(slug) = link.slug.as_deref().or(here) else {
                     diagnostics.push(
                         Diagnostic::error(&file.path, "`#anchor` alone has no document to point into here")
-                            .at(&file.text, span)
+                            .at(&quoted(), span)
                             .help("link to a document's block as `document.md#anchor`"),
                     );
                     return None;
@@ -236,7 +231,7 @@ impl<'a> Anchors<'a> {
                 }
                 let Some((document, ids)) = self.by_slug.get(slug) else {
                     let d = Diagnostic::error(&file.path, format!("link to unknown document `{slug}.md`"))
-                        .at(&file.text, span);
+                        .at(&quoted(), span);
                     diagnostics.push(match suggest(slug, self.by_slug.keys().copied()) {
                         Some(s) => d.help(format!("did you mean `{s}.md`?")),
                         None => d.help(
@@ -251,7 +246,7 @@ impl<'a> Anchors<'a> {
                         &file.path,
                         format!("`#{anchor}` is not an id in `{slug}.md`"),
                     )
-                    .at(&file.text, span);
+                    .at(&quoted(), span);
                     diagnostics.push(match suggest(anchor, ids.iter().copied()) {
                         Some(s) => d.help(format!("did you mean `#{s}`?")),
                         None => d.help(

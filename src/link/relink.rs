@@ -116,7 +116,7 @@ fn resolve(
             let (file, links) = (&doc.source.file, &doc.text.links);
             (
                 d,
-                anchors.resolve(file, here, links, &archive.unreadable, &mut problems),
+                anchors.resolve(file, here, links, archive, &mut problems),
             )
         })
         .collect();

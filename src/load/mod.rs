@@ -62,12 +62,25 @@ pub struct SourceFile {
     pub text: Arc<str>,
 }
 
+impl SourceFile {
+    /// Its text, to quote in a report: read from the file under `root` again when
+    /// a build has already freed it (empty when it cannot be read; the report
+    /// then names the file alone).
+    pub fn text_to_quote(&self, root: &Path) -> Arc<str> {
+        if !self.text.is_empty() {
+            return Arc::clone(&self.text);
+        }
+        std::fs::read_to_string(root.join(&self.path)).map_or_else(|_| Arc::from(""), Arc::from)
+    }
+}
+
 /// A document before its Markdown is parsed.
 #[derive(Debug, Clone)]
 pub struct DocumentSource {
     pub slug: String,
-    /// The file and its text. `lectern build` and `lectern check` empty the text once
-    /// links are resolved (`check::Keep`): render reads the parsed document, never this.
+    /// The file and its text. `lectern build` and `lectern check` empty the text
+    /// once it is parsed (`parse::Markdown::Drop`): render reads the parsed
+    /// document, never this.
     pub file: SourceFile,
     pub meta: DocumentMeta,
     /// Byte offset of the body in `file.text`, so later stages report true positions.

@@ -19,6 +19,8 @@ pub mod highlight;
 pub mod markdown;
 pub mod mentions;
 
+use std::sync::Arc;
+
 use rayon::prelude::*;
 
 use crate::date::FuzzyDate;
@@ -234,30 +236,48 @@ pub struct Parsed {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Parses every document and entity annotation of `archive`, in parallel, in a
-/// deterministic order, giving blocks ids against `previous`, the lock the last
-/// build wrote.
+/// Whether a parsed document keeps the Markdown it was parsed from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Markdown {
+    /// `serve` compares the next edit with it.
+    Keep,
+    /// A build renders from the parsed text: each file's text is freed as soon as
+    /// it is parsed, and a later report that quotes it reads the file again.
+    Drop,
+}
+
+/// Parses `documents`, the archive's, and every entity annotation of `archive`,
+/// in parallel, in a deterministic order, giving blocks ids against `previous`,
+/// the lock the last build wrote.
 ///
 /// Each document's old entry is dropped as soon as its new one is made: the two
 /// locks are never whole in memory together.
-pub fn parse(archive: &Archive, mut previous: Lock) -> Parsed {
+pub fn parse(
+    archive: &Archive,
+    documents: Vec<DocumentSource>,
+    mut previous: Lock,
+    markdown: Markdown,
+) -> Parsed {
     let (names, registry_diagnostics) = Names::new(archive);
     let lookup = names.lookup();
-    let olds: Vec<Option<DocLock>> = archive
-        .documents
+    let olds: Vec<Option<DocLock>> = documents
         .iter()
         .map(|doc| previous.documents.remove(&doc.slug))
         .collect();
     // A document gone from the archive leaves its entry behind: the lock changes.
     let mut lock_changed = !previous.documents.is_empty();
     drop(previous);
-    let results: Vec<(Document, DocLock, bool, Vec<Diagnostic>)> = archive
-        .documents
-        .par_iter()
+    let results: Vec<(Document, DocLock, bool, Vec<Diagnostic>)> = documents
+        .into_par_iter()
         .zip(olds)
         .map(|(doc, old)| {
-            let (document, lock, diagnostics) =
-                parse_document(doc, old.as_ref().unwrap_or(&DocLock::default()), &lookup);
+            let (mut document, lock, diagnostics) =
+                parse_document(&doc, old.as_ref().unwrap_or(&DocLock::default()), &lookup);
+            if markdown == Markdown::Drop {
+                // Its last copy goes with `doc` (a diagnostic keeps its own).
+                document.source.file.text = Arc::from("");
+                document.source.body_start = 0;
+            }
             let changed = old.is_none_or(|old| old != lock);
             (document, lock, changed, diagnostics)
         })
