@@ -84,11 +84,10 @@
     var target = event.target;
     if (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName)) return;
     if (document.querySelector("dialog[open]")) return;
-    var box = slashBox;
-    if (!box) return;
+    if (!slashBox) return;
     event.preventDefault();
-    box.focus();
-    box.select();
+    slashBox.focus();
+    slashBox.select();
   });
 
   function escapeHtml(text) {

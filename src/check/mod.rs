@@ -75,14 +75,11 @@ pub fn loaded(mut archive: Archive, keep: Keep) -> Result<Checked, Failure> {
         lock_text = (keep == Keep::Render && lock_changed).then(|| parsed.lock.to_text());
         parsed.lock = Lock::default();
     }
-    let linked = crate::timings::time("link", || {
-        let references = link::References::resolve(&archive, &parsed);
-        let mut linked = references.link(&archive, &parsed);
-        if keep != Keep::All {
-            linked.scoring = Default::default();
-        }
-        linked
-    });
+    let mut linked = crate::timings::time("link", || link::link(&archive, &parsed));
+    if keep != Keep::All {
+        // Only `serve`'s relinking reads the related-passage index again.
+        linked.scoring = Default::default();
+    }
     let mut diagnostics = archive.problems.clone();
     diagnostics.append(&mut parsed.diagnostics);
     diagnostics.extend(linked.diagnostics.iter().cloned());

@@ -63,97 +63,58 @@ pub struct Target {
 
 /// Links the parsed archive.
 pub fn link(archive: &Archive, parsed: &Parsed) -> Linked {
-    References::resolve(archive, parsed).link(archive, parsed)
-}
-
-/// Where every cross-reference lands: the part of linking that reads the
-/// Markdown (to say where a broken link is written), so a build can free the
-/// Markdown before the rest of linking, which needs most memory.
-pub struct References {
-    document_links: Vec<Vec<Option<Target>>>,
-    entity_links: Vec<Vec<Option<Target>>>,
-    source_links: Vec<Vec<Option<Target>>>,
-    diagnostics: Vec<Diagnostic>,
-}
-
-impl References {
-    pub fn resolve(archive: &Archive, parsed: &Parsed) -> References {
-        let documents = &parsed.documents;
-        let anchors = Anchors::of(documents, |_| true);
-        let mut diagnostics = Vec::new();
-        let document_links: Vec<Vec<Option<Target>>> = documents
-            .iter()
-            .map(|doc| {
-                let here = Some(doc.source.slug.as_str());
-                anchors.resolve(
-                    &doc.source.file,
-                    here,
-                    &doc.text.links,
-                    archive,
-                    &mut diagnostics,
-                )
-            })
-            .collect();
-        let entity_links = archive
-            .entities
-            .iter()
-            .zip(&parsed.entities)
-            .map(|(entity, text)| {
-                anchors.resolve(&entity.file, None, &text.links, archive, &mut diagnostics)
-            })
-            .collect();
-        let source_links = parsed
-            .sources
-            .iter()
-            .zip(&archive.sources)
-            .map(|(note, source)| match (note, &source.note) {
-                (Some(text), Some(note)) => {
-                    anchors.resolve(&note.file, None, &text.links, archive, &mut diagnostics)
-                }
-                _ => Vec::new(),
-            })
-            .collect();
-        References {
-            document_links,
-            entity_links,
-            source_links,
-            diagnostics,
-        }
-    }
-
-    /// Links the parsed archive whose references these are.
-    pub fn link(self, archive: &Archive, parsed: &Parsed) -> Linked {
-        let References {
-            document_links,
-            entity_links,
-            source_links,
-            mut diagnostics,
-        } = self;
-        let documents = &parsed.documents;
-        let backlinks = backlinks(documents, &document_links);
-        let (entities, unmentioned) = crate::timings::time("link entities", || {
-            entities::index(
-                &archive.entities,
-                documents,
-                &parsed.entities,
-                &parsed.sources,
-            )
-        });
-        diagnostics.extend(unmentioned);
-        let (scoring, related) =
-            crate::timings::time("link related", || related::passages(documents));
-        Linked {
-            document_links,
-            entity_links,
-            source_links,
-            entities,
-            citations: citations_by_source(archive.sources.len(), documents),
-            backlinks,
-            related,
-            scoring,
-            timeline: crate::timings::time("link timeline", || timeline::entries(documents)),
-            diagnostics,
-        }
+    let documents = &parsed.documents;
+    let anchors = Anchors::of(documents, |_| true);
+    let mut diagnostics = Vec::new();
+    let document_links: Vec<Vec<Option<Target>>> = documents
+        .iter()
+        .map(|doc| {
+            let here = Some(doc.source.slug.as_str());
+            let links = &doc.text.links;
+            anchors.resolve(&doc.source.file, here, links, archive, &mut diagnostics)
+        })
+        .collect();
+    let entity_links = archive
+        .entities
+        .iter()
+        .zip(&parsed.entities)
+        .map(|(entity, text)| {
+            anchors.resolve(&entity.file, None, &text.links, archive, &mut diagnostics)
+        })
+        .collect();
+    let source_links = parsed
+        .sources
+        .iter()
+        .zip(&archive.sources)
+        .map(|(note, source)| match (note, &source.note) {
+            (Some(text), Some(note)) => {
+                anchors.resolve(&note.file, None, &text.links, archive, &mut diagnostics)
+            }
+            _ => Vec::new(),
+        })
+        .collect();
+    let backlinks = backlinks(documents, &document_links);
+    let (entities, unmentioned) = crate::timings::time("link entities", || {
+        entities::index(
+            &archive.entities,
+            documents,
+            &parsed.entities,
+            &parsed.sources,
+        )
+    });
+    diagnostics.extend(unmentioned);
+    let (scoring, related) = crate::timings::time("link related", || related::passages(documents));
+    Linked {
+        document_links,
+        entity_links,
+        source_links,
+        entities,
+        citations: citations_by_source(archive.sources.len(), documents),
+        backlinks,
+        related,
+        scoring,
+        timeline: crate::timings::time("link timeline", || timeline::entries(documents)),
+        diagnostics,
     }
 }
 

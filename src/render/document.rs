@@ -33,9 +33,6 @@ pub struct DocView<'a> {
     pub title_supplied: bool,
     pub body: String,
     pub footnotes: Vec<FootnoteView>,
-    /// Whether the body or a note holds highlighted code, which alone needs the
-    /// syntax stylesheet.
-    pub has_code: bool,
     /// The document's headings, for a table of contents (a timeline's entries).
     pub outline: Vec<OutlineEntry<'a>>,
     pub word_count: usize,
@@ -114,7 +111,6 @@ impl<'a> DocView<'a> {
             url: meta.url.as_deref(),
             fields: FieldsView::new(doc, &writer),
             image_at_end: meta.image_position == ImagePosition::End,
-            has_code: doc.text.highlighted,
             body: writer.write(&doc.text.body),
             footnotes: (doc.text.footnotes.iter())
                 .map(|note| FootnoteView::new(note, &writer))

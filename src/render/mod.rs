@@ -232,7 +232,7 @@ impl Renderer {
                 };
                 let page = context.render_with(&here, "document.html", |context| {
                     context.insert("doc", &view);
-                    context.insert("has_code", &view.has_code);
+                    context.insert("has_code", &doc.text.highlighted);
                     context.insert("sequence", &sequence);
                 })?;
                 let path = page.path.clone();

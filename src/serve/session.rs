@@ -16,10 +16,9 @@
 //! pages quoting the edited text (related passages, entity and source pages,
 //! neighbours; the listings and feed, the previews and the search index, each
 //! of these three made on its own, as the index takes longest); after a change
-//! of shape also
-//! the documents whose related passages changed and the entities whose pages
-//! show a changed entity's count or neighbours. Anything else rebuilds
-//! everything.
+//! of shape also the documents whose related passages changed and the entities
+//! whose pages show a changed entity's count or neighbours. Anything else
+//! rebuilds everything.
 //!
 //! What is served is what a build from scratch would write, byte for byte (the
 //! test below checks it), because a dropped page is rendered from the same state

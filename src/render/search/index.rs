@@ -99,6 +99,11 @@ impl Builder {
         self.next += window.len();
     }
 
+    /// How many records it has been handed.
+    pub fn records(&self) -> usize {
+        self.next
+    }
+
     pub fn finish(mut self) -> Index {
         let read = std::mem::take(&mut self.read);
         read.into_iter().for_each(|part| self.merged.add(part));

@@ -51,18 +51,20 @@ pub fn files(site: &Site, catalog: &Catalog) -> Vec<(PathBuf, Vec<u8>)> {
     // once, they were a sixth of a build's peak memory.
     let mut builder = index::Builder::default();
     let mut record_files = Vec::new();
-    let mut made = 0;
     let starts = records::windows(site, catalog, index::WINDOW, |window| {
-        let ((), files) = rayon::join(|| builder.add(window), || files::record_files(window, made));
+        let first = builder.records();
+        let ((), files) = rayon::join(
+            || builder.add(window),
+            || files::record_files(window, first),
+        );
         record_files.extend(files);
-        made += window.len();
     });
     let index = builder.finish();
     let written = files::write(record_files, &index);
     let meta = Meta {
         format: files::FORMAT,
         version: &written.version,
-        records: made,
+        records: index.lengths.len(),
         chunk: files::CHUNK,
         average: written.average,
         terms: written.first.iter().map(String::as_str).collect(),
